@@ -1,0 +1,121 @@
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// Asks the connection handler to abandon a pending request.
+struct AMICancelRequest: Sendable {
+    let actionID: String
+}
+
+/// Asks the connection handler to close, failing pending requests with `reason`.
+struct AMICloseRequest: Sendable {
+    let reason: AMIError
+}
+
+/// One TCP (or TLS) connection to a manager, greeted but not necessarily logged in.
+final class AMIConnection: Sendable {
+    let channel: Channel
+    let banner: AMIBanner
+    private let terminationReason: NIOLoopBoundBox<AMIError?>
+
+    private init(channel: Channel, banner: AMIBanner, terminationReason: NIOLoopBoundBox<AMIError?>) {
+        self.channel = channel
+        self.banner = banner
+        self.terminationReason = terminationReason
+    }
+
+    /// Connects, installs the handlers and waits for the banner.
+    static func connect(
+        configuration: AMIClientConfiguration, eventLoop: EventLoop, hub: AMIEventHub, logger: Logger
+    ) async throws -> AMIConnection {
+        let sslContext: NIOSSLContext?
+        do {
+            sslContext = try configuration.tls.map { try NIOSSLContext(configuration: $0) }
+        } catch {
+            throw AMIError(.connectionFailed, "the TLS configuration is unusable: \(error)")
+        }
+        let bannerPromise = eventLoop.makePromise(of: AMIBanner.self)
+        let reasonBox = NIOLoopBoundBox<AMIError?>(nil, eventLoop: eventLoop)
+        let serverHostname = configuration.tlsServerHostname ?? configuration.host
+        let limits = configuration.limits
+        let bootstrap = ClientBootstrap(group: eventLoop)
+            .connectTimeout(.nanoseconds(Int64(configuration.connectTimeout.seconds * 1e9)))
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let sslContext {
+                        let isAddress = serverHostname.contains(":") || serverHostname.allSatisfy { $0.isNumber || $0 == "." }
+                        let tlsHandler = try NIOSSLClientHandler(
+                            context: sslContext, serverHostname: isAddress ? nil : serverHostname)
+                        try channel.pipeline.syncOperations.addHandler(tlsHandler)
+                    }
+                    let handler = AMIConnectionHandler(
+                        limits: limits, hub: hub, bannerPromise: bannerPromise, terminationReason: reasonBox,
+                        logger: logger)
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                }
+            }
+        let channel: Channel
+        do {
+            channel = try await bootstrap.connect(host: configuration.host, port: configuration.port).get()
+        } catch {
+            bannerPromise.fail(error)
+            throw AMIError(
+                .connectionFailed,
+                "could not connect to \(configuration.host):\(configuration.port): \(error)")
+        }
+        let timer = eventLoop.scheduleTask(in: .nanoseconds(Int64(configuration.connectTimeout.seconds * 1e9))) {
+            channel.triggerUserOutboundEvent(
+                AMICloseRequest(reason: AMIError(.timeout, "no AMI banner within the connect timeout")), promise: nil)
+        }
+        defer { timer.cancel() }
+        do {
+            let banner = try await bannerPromise.futureResult.get()
+            logger.debug("AMI connected", metadata: ["asterisk.banner": "\(banner.line)"])
+            return AMIConnection(channel: channel, banner: banner, terminationReason: reasonBox)
+        } catch {
+            channel.close(promise: nil)
+            if let error = error as? AMIError { throw error }
+            throw AMIError(.connectionFailed, "the connection ended before the banner: \(error)")
+        }
+    }
+
+    /// Writes an encoded action and waits for its complete answer.
+    func send(
+        bytes: ByteBuffer, action: String, actionID: String, shape: AMIResponseShape, timeout: Duration?
+    ) async throws -> AMIResponse {
+        let promise = channel.eventLoop.makePromise(of: AMIResponse.self)
+        let request = AMIOutboundRequest(
+            bytes: bytes, actionID: actionID, action: action, shape: shape,
+            timeout: timeout.map { .nanoseconds(Int64($0.seconds * 1e9)) }, promise: promise)
+        let channel = self.channel
+        return try await withTaskCancellationHandler {
+            let written = channel.eventLoop.makePromise(of: Void.self)
+            written.futureResult.whenFailure { error in
+                promise.fail(
+                    (error as? AMIError)
+                        ?? AMIError(
+                            .connectionClosed, "the action could not be written: \(error)", action: action,
+                            actionID: actionID))
+            }
+            channel.writeAndFlush(request, promise: written)
+            return try await promise.futureResult.get()
+        } onCancel: {
+            channel.triggerUserOutboundEvent(AMICancelRequest(actionID: actionID), promise: nil)
+        }
+    }
+
+    /// Closes the connection; pending requests fail with `reason`.
+    func close(reason: AMIError) {
+        channel.triggerUserOutboundEvent(AMICloseRequest(reason: reason), promise: nil)
+    }
+
+    /// Waits until the connection has ended and returns why.
+    func waitUntilClosed() async -> AMIError {
+        try? await channel.closeFuture.get()
+        let box = terminationReason
+        let reason = try? await channel.eventLoop.submit { box.value }.get()
+        return (reason ?? nil) ?? AMIError(.connectionClosed, "the connection to Asterisk was closed")
+    }
+}

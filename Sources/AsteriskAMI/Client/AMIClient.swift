@@ -384,8 +384,8 @@ public final class AMIClient: Sendable {
     }
 
     /// Events with one of these names.
-    public func events(named names: String...) -> AMIEventStream<AMIEvent> {
-        events(.names(names))
+    public func events(named name: String, _ more: String...) -> AMIEventStream<AMIEvent> {
+        events(.names([name] + more))
     }
 
     /// Typed events of one type, optionally narrowed by `filter`.

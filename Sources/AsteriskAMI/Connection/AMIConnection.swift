@@ -36,7 +36,7 @@ final class AMIConnection: Sendable {
             throw AMIError(.connectionFailed, "the TLS configuration is unusable: \(error)")
         }
         let bannerPromise = eventLoop.makePromise(of: AMIBanner.self)
-        let reasonBox = NIOLoopBoundBox<AMIError?>(nil, eventLoop: eventLoop)
+        let reasonBox = NIOLoopBoundBox<AMIError?>.makeEmptyBox(valueType: AMIError.self, eventLoop: eventLoop)
         let serverHostname = configuration.tlsServerHostname ?? configuration.host
         let limits = configuration.limits
         let bootstrap = ClientBootstrap(group: eventLoop)

@@ -126,10 +126,10 @@ public final class FakeAMIServer: Sendable {
         emit(AMIEvent(name: name, headers: headers.map { AMIHeader(name: $0.key, value: $0.value) }))
     }
 
-    /// Sends `count` copies of `event` to every session, batched into large writes (floods and benchmarks).
-    public func flood(_ event: AMIEvent, count: Int) {
+    /// Sends `count` copies of `event` to every session in large writes, returning when the sockets took them all.
+    public func flood(_ event: AMIEvent, count: Int) async {
         let sessions = state.withLockedValue { Array($0.sessions.values) }
-        for session in sessions { session.flood(event, count: count) }
+        for session in sessions { await session.flood(event, count: count) }
     }
 
     // MARK: - behaviour

@@ -72,22 +72,19 @@ final class FakeAMISession: Sendable {
     }
 
     /// Writes `count` copies of an event in large chunks, waiting for each chunk to be taken by the socket.
-    func flood(_ event: AMIEvent, count: Int) {
+    func flood(_ event: AMIEvent, count: Int) async {
         var one = ByteBuffer()
         try? AMIActionEncoder.encode(frame: event.headers, into: &one)
-        let channel = self.channel
-        Task {
-            var remaining = count
-            while remaining > 0 {
-                let batch = min(remaining, 1000)
-                var buffer = channel.allocator.buffer(capacity: one.readableBytes * batch)
-                for _ in 0..<batch { buffer.writeImmutableBuffer(one) }
-                remaining -= batch
-                do {
-                    try await channel.writeAndFlush(buffer).get()
-                } catch {
-                    return
-                }
+        var remaining = count
+        while remaining > 0 {
+            let batch = min(remaining, 1000)
+            var buffer = channel.allocator.buffer(capacity: one.readableBytes * batch)
+            for _ in 0..<batch { buffer.writeImmutableBuffer(one) }
+            remaining -= batch
+            do {
+                try await channel.writeAndFlush(buffer).get()
+            } catch {
+                return
             }
         }
     }

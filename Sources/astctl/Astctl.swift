@@ -1,0 +1,21 @@
+import ArgumentParser
+
+/// The `astctl` command: a console for Asterisk's interfaces.
+@main
+struct Astctl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "astctl",
+        abstract: "Drive Asterisk from the command line: AMI actions, CLI commands, live events, and a demo.",
+        discussion: """
+            Exit codes: 0 success, 1 Asterisk refused the action, 3 connection or login failed, 64 usage error.
+            """,
+        subcommands: [DemoCommand.self, AMICommand.self])
+}
+
+/// Exit codes shared by the subcommands.
+enum AstctlExit {
+    /// Asterisk answered `Response: Error`.
+    static let actionFailed = ExitCode(1)
+    /// The connection or login failed.
+    static let connectionFailed = ExitCode(3)
+}

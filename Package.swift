@@ -60,6 +60,16 @@ let package = Package(
             ],
             path: "Benchmarks/ami-bench"
         ),
+        .executableTarget(
+            name: "ami-quickstart",
+            dependencies: ["AsteriskAMI", "AsteriskTesting"],
+            path: "Examples/AMIQuickstart"
+        ),
+        .executableTarget(
+            name: "ami-event-tail",
+            dependencies: ["AsteriskAMI", "AsteriskTesting"],
+            path: "Examples/AMIEventTail"
+        ),
         .testTarget(
             name: "AsteriskAMITests",
             dependencies: [

@@ -3,6 +3,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// An in-process Asterisk Manager Interface on loopback, speaking AMI as Asterisk 23 does.
 ///
@@ -29,13 +30,16 @@ public final class FakeAMIServer: Sendable {
         public var amiVersion: String
         /// The Asterisk version reported by CoreSettings and `core show version`.
         public var asteriskVersion: String
+        /// Server-side TLS settings; nil serves clear text.
+        public var tls: TLSConfiguration?
 
         /// Creates a configuration; the default account is `admin` / `secret` with every permission.
         public init(
             host: String = "127.0.0.1", port: Int = 0,
             users: [FakeAMIUser] = [FakeAMIUser(username: "admin", secret: "secret")],
-            amiVersion: String = "12.0.0", asteriskVersion: String = "23.4.1"
+            amiVersion: String = "12.0.0", asteriskVersion: String = "23.4.1", tls: TLSConfiguration? = nil
         ) {
+            self.tls = tls
             self.host = host
             self.port = port
             self.users = users
@@ -67,11 +71,15 @@ public final class FakeAMIServer: Sendable {
     }
 
     private func bind(port: Int) async throws {
+        let sslContext = try configuration.tls.map { try NIOSSLContext(configuration: $0) }
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let sslContext {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
+                    }
                     let session = FakeAMISession(server: self, channel: channel)
                     try channel.pipeline.syncOperations.addHandler(FakeAMISessionHandler(session: session))
                 }

@@ -1,4 +1,5 @@
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -18,6 +19,14 @@ final class AMIConnection: Sendable {
     let channel: Channel
     let banner: AMIBanner
     private let terminationReason: NIOLoopBoundBox<AMIError?>
+    /// Requests waiting to be written; drained by one event-loop task per batch, so concurrent
+    /// senders share one wake-up and one flush (one write syscall) instead of one each.
+    private let outbox = NIOLockedValueBox(Outbox())
+
+    private struct Outbox {
+        var requests: [AMIOutboundRequest] = []
+        var drainScheduled = false
+    }
 
     private init(channel: Channel, banner: AMIBanner, terminationReason: NIOLoopBoundBox<AMIError?>) {
         self.channel = channel
@@ -42,6 +51,8 @@ final class AMIConnection: Sendable {
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(.nanoseconds(Int64(configuration.connectTimeout.seconds * 1e9)))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(
+                .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 16 * 1024, maximum: 256 * 1024))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let sslContext {
@@ -91,19 +102,43 @@ final class AMIConnection: Sendable {
             timeout: timeout.map { .nanoseconds(Int64($0.seconds * 1e9)) }, promise: promise)
         let channel = self.channel
         return try await withTaskCancellationHandler {
-            let written = channel.eventLoop.makePromise(of: Void.self)
-            written.futureResult.whenFailure { error in
-                promise.fail(
-                    (error as? AMIError)
-                        ?? AMIError(
-                            .connectionClosed, "the action could not be written: \(error)", action: action,
-                            actionID: actionID))
-            }
-            channel.writeAndFlush(request, promise: written)
+            enqueue(request)
             return try await promise.futureResult.get()
         } onCancel: {
             channel.triggerUserOutboundEvent(AMICancelRequest(actionID: actionID), promise: nil)
         }
+    }
+
+    private func enqueue(_ request: AMIOutboundRequest) {
+        let schedule = outbox.withLockedValue { outbox -> Bool in
+            outbox.requests.append(request)
+            if outbox.drainScheduled { return false }
+            outbox.drainScheduled = true
+            return true
+        }
+        if schedule {
+            channel.eventLoop.execute { self.drainOutbox() }
+        }
+    }
+
+    /// Writes every queued request and flushes once (runs on the event loop).
+    private func drainOutbox() {
+        let requests = outbox.withLockedValue { outbox -> [AMIOutboundRequest] in
+            defer {
+                outbox.requests.removeAll(keepingCapacity: true)
+                outbox.drainScheduled = false
+            }
+            return outbox.requests
+        }
+        guard channel.isActive else {
+            for request in requests {
+                request.promise.fail(
+                    AMIError(.connectionClosed, "the connection to Asterisk is closed", action: request.action, actionID: request.actionID))
+            }
+            return
+        }
+        for request in requests { channel.write(request, promise: nil) }
+        channel.flush()
     }
 
     /// Closes the connection; pending requests fail with `reason`.

@@ -2,7 +2,7 @@ import Logging
 import NIOCore
 
 /// An encoded action on its way to the socket, with the promise its answer completes.
-struct AMIOutboundRequest {
+struct AMIOutboundRequest: Sendable {
     let bytes: ByteBuffer
     let actionID: String
     let action: String
@@ -25,7 +25,9 @@ final class AMIConnectionHandler: ChannelDuplexHandler {
     private var parser: AMIFrameParser
     private var tracker = AMIRequestTracker()
     private var cumulation: ByteBuffer?
-    private var promises: [String: (promise: EventLoopPromise<AMIResponse>, timer: Scheduled<Void>?)] = [:]
+    private var promises: [String: (promise: EventLoopPromise<AMIResponse>, deadline: NIODeadline?)] = [:]
+    /// One timer for all pending requests, set for the earliest deadline.
+    private var sweepTimer: (deadline: NIODeadline, task: Scheduled<Void>)?
     private var eventBatch: [AMIEvent] = []
     private var bannerPromise: EventLoopPromise<AMIBanner>?
     private var closeReason: AMIError?
@@ -51,23 +53,73 @@ final class AMIConnectionHandler: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var incoming = unwrapInboundIn(data)
-        if cumulation == nil || cumulation!.readableBytes == 0 {
-            cumulation = incoming
-        } else {
-            cumulation!.writeBuffer(&incoming)
+        if var pending = cumulation, pending.readableBytes > 0 {
+            // A frame straddles two reads. Copy only the pending bytes and the start of the new read up to
+            // its first blank line into a fresh buffer: the pending storage is shared with events already
+            // handed out, and appending to it would copy the whole previous read.
+            let cut = AMIConnectionHandler.firstBlankLineEnd(in: incoming, after: pending) ?? incoming.readableBytes
+            var head = incoming.readSlice(length: cut)!
+            var joined = context.channel.allocator.buffer(capacity: pending.readableBytes + cut)
+            joined.writeBuffer(&pending)
+            joined.writeBuffer(&head)
+            cumulation = joined
+            guard parseCumulation(context: context) else { return }
+            if cumulation != nil {
+                // Still mid-frame (a legacy command body can hold blank lines): keep accumulating.
+                if incoming.readableBytes > 0 { cumulation!.writeBuffer(&incoming) }
+                _ = parseCumulation(context: context)
+                return
+            }
+            guard incoming.readableBytes > 0 else { return }
+        }
+        cumulation = incoming
+        _ = parseCumulation(context: context)
+    }
+
+    /// Parses every complete frame in `cumulation`; returns false when the connection is being closed.
+    ///
+    /// The parser and the buffer are moved into locals for the loop, so that the per-frame calls do
+    /// not pay for exclusive access to the handler's stored properties.
+    private func parseCumulation(context: ChannelHandlerContext) -> Bool {
+        var parser = AMIFrameParser.placeholder
+        swap(&parser, &self.parser)
+        var buffer = cumulation.take()!
+        defer {
+            swap(&parser, &self.parser)
         }
         do {
-            while let output = try parser.next(from: &cumulation!) {
+            while let output = try parser.next(from: &buffer) {
                 handle(output, context: context)
             }
         } catch {
             fatalProtocolError(error, context: context)
-            return
+            return false
         }
-        if cumulation!.readableBytes == 0 {
-            cumulation = nil
-        } else if cumulation!.readerIndex > 64 * 1024 {
-            cumulation!.discardReadBytes()
+        if buffer.readableBytes > 0 {
+            if buffer.readerIndex > 64 * 1024 { buffer.discardReadBytes() }
+            cumulation = buffer
+        }
+        return true
+    }
+
+    /// The offset just past the first blank line in `incoming`, taking the end of `pending` into account.
+    static func firstBlankLineEnd(in incoming: ByteBuffer, after pending: ByteBuffer) -> Int? {
+        let tail = pending.readableBytesView.suffix(2)
+        let previous1 = tail.last ?? 0
+        let previous2 = tail.count == 2 ? tail.first! : 0
+        return incoming.withUnsafeReadableBytes { raw -> Int? in
+            var index = 0
+            while index < raw.count {
+                if raw[index] == AMIASCII.lf {
+                    let before1 = index >= 1 ? raw[index - 1] : previous1
+                    let before2 = index >= 2 ? raw[index - 2] : (index == 1 ? previous1 : previous2)
+                    if before1 == AMIASCII.lf || (before1 == AMIASCII.cr && before2 == AMIASCII.lf) {
+                        return index + 1
+                    }
+                }
+                index += 1
+            }
+            return nil
         }
     }
 
@@ -96,7 +148,6 @@ final class AMIConnectionHandler: ChannelDuplexHandler {
             case .completed(let actionID, _, let result):
                 flushEvents()
                 guard let entry = promises.removeValue(forKey: actionID) else { return }
-                entry.timer?.cancel()
                 entry.promise.completeWith(result.mapError { $0 as Error })
             case .unmatchedResponse(let message):
                 logger.debug(
@@ -133,17 +184,15 @@ final class AMIConnectionHandler: ChannelDuplexHandler {
         terminationReason.value = reason
         bannerPromise?.fail(reason)
         bannerPromise = nil
+        sweepTimer?.task.cancel()
+        sweepTimer = nil
         for (actionID, action) in tracker.failAll() {
             if let entry = promises.removeValue(forKey: actionID) {
-                entry.timer?.cancel()
                 entry.promise.fail(reason.with(action: action, actionID: actionID))
             }
         }
         // Requests written but never registered cannot exist; this only guards against leaks.
-        for (_, entry) in promises {
-            entry.timer?.cancel()
-            entry.promise.fail(reason)
-        }
+        for (_, entry) in promises { entry.promise.fail(reason) }
         promises.removeAll()
         context.fireChannelInactive()
     }
@@ -160,25 +209,49 @@ final class AMIConnectionHandler: ChannelDuplexHandler {
             return
         }
         tracker.register(actionID: request.actionID, action: request.action, shape: request.shape)
-        var timer: Scheduled<Void>?
+        var deadline: NIODeadline?
         if let timeout = request.timeout {
-            let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-            let actionID = request.actionID
-            timer = context.eventLoop.scheduleTask(in: timeout) {
-                loopBound.value.expire(actionID: actionID, timeout: timeout)
-            }
+            let due = NIODeadline.now() + timeout
+            deadline = due
+            armSweep(for: due, context: context)
         }
-        promises[request.actionID] = (request.promise, timer)
+        promises[request.actionID] = (request.promise, deadline)
         context.write(wrapOutboundOut(request.bytes), promise: promise)
     }
 
-    private func expire(actionID: String, timeout: TimeAmount) {
-        guard let action = tracker.cancel(actionID: actionID), let entry = promises.removeValue(forKey: actionID) else {
-            return
+    /// Makes sure the sweep timer fires no later than `deadline`.
+    private func armSweep(for deadline: NIODeadline, context: ChannelHandlerContext) {
+        if let current = sweepTimer, current.deadline <= deadline { return }
+        sweepTimer?.task.cancel()
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let contextBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        let task = context.eventLoop.scheduleTask(deadline: deadline) {
+            loopBound.value.sweep(context: contextBound.value)
         }
-        let millis = timeout.nanoseconds / 1_000_000
-        entry.promise.fail(
-            AMIError(.timeout, "no answer to \(action) within \(millis) ms", action: action, actionID: actionID))
+        sweepTimer = (deadline, task)
+    }
+
+    /// Fails every request whose deadline has passed and re-arms the timer for the next one.
+    private func sweep(context: ChannelHandlerContext) {
+        sweepTimer = nil
+        let now = NIODeadline.now()
+        var next: NIODeadline?
+        var expired: [String] = []
+        for (actionID, entry) in promises {
+            guard let deadline = entry.deadline else { continue }
+            if deadline <= now {
+                expired.append(actionID)
+            } else if next == nil || deadline < next! {
+                next = deadline
+            }
+        }
+        for actionID in expired {
+            guard let action = tracker.cancel(actionID: actionID), let entry = promises.removeValue(forKey: actionID) else {
+                continue
+            }
+            entry.promise.fail(AMIError(.timeout, "no answer to \(action) in time", action: action, actionID: actionID))
+        }
+        if let next, isActive { armSweep(for: next, context: context) }
     }
 
     func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
@@ -199,7 +272,6 @@ final class AMIConnectionHandler: ChannelDuplexHandler {
         guard tracker.cancel(actionID: actionID) != nil, let entry = promises.removeValue(forKey: actionID) else {
             return
         }
-        entry.timer?.cancel()
         entry.promise.fail(CancellationError())
     }
 }

@@ -50,6 +50,16 @@ public struct AMIFrameParser: Sendable {
     private var legacyBody = LegacyCommandBody.none
     private var legacyOutputStarted = false
 
+    /// A parser that holds no state, for swapping in while the real one is borrowed.
+    static var placeholder: AMIFrameParser {
+        AMIFrameParser(limits: Limits(), expectsBanner: false, reserving: 0)
+    }
+
+    private init(limits: Limits, expectsBanner: Bool, reserving: Int) {
+        self.limits = limits
+        self.awaitingBanner = expectsBanner
+    }
+
     /// Creates a parser; a client expects the banner first, a server (`expectsBanner: false`) does not.
     public init(limits: Limits = Limits(), expectsBanner: Bool = true) {
         self.limits = limits
@@ -62,101 +72,119 @@ public struct AMIFrameParser: Sendable {
     /// - Throws: ``AMIError`` with code `.lineTooLong` or `.tooManyHeaders`; the stream cannot be
     ///   resynchronised after that and the connection should be closed.
     public mutating func next(from buffer: inout ByteBuffer) throws(AMIError) -> Output? {
+        if awaitingBanner {
+            guard let banner = try readBanner(from: &buffer) else { return nil }
+            awaitingBanner = false
+            return .banner(banner)
+        }
         while true {
-            let readable = buffer.readableBytes
-            let lineStart = scanned
-            let newline: Int? = buffer.withUnsafeReadableBytes { raw in
-                guard lineStart < raw.count, let base = raw.baseAddress else { return nil }
-                guard let hit = memchr(base + lineStart, Int32(AMIASCII.lf), raw.count - lineStart) else { return nil }
-                return base.distance(to: UnsafeRawPointer(hit))
-            }
-            guard let newline else {
-                if readable - lineStart > limits.maxLineLength {
-                    throw AMIError(.lineTooLong, "a line exceeded \(limits.maxLineLength) bytes without ending")
-                }
+            let step = buffer.withUnsafeReadableBytes { raw in scan(raw) }
+            switch step {
+            case .needMore:
                 return nil
-            }
-            var contentEnd = newline
-            if contentEnd > lineStart, buffer.getInteger(at: buffer.readerIndex + contentEnd - 1, as: UInt8.self) == AMIASCII.cr {
-                contentEnd -= 1
-            }
-            let lineLength = contentEnd - lineStart
-            if lineLength > limits.maxLineLength {
-                throw AMIError(.lineTooLong, "a line of \(lineLength) bytes exceeded the limit of \(limits.maxLineLength)")
-            }
-            scanned = newline + 1
-
-            if awaitingBanner {
-                awaitingBanner = false
-                let text = buffer.getString(at: buffer.readerIndex, length: lineLength) ?? ""
-                buffer.moveReaderIndex(forwardBy: scanned)
+            case .skip(let count):
+                buffer.moveReaderIndex(forwardBy: count)
                 scanned = 0
-                return .banner(AMIBanner(line: text))
-            }
-
-            if lineLength == 0 && legacyBody != .body {
-                if fields.isEmpty {
-                    // A stray blank line between frames: drop it.
-                    buffer.moveReaderIndex(forwardBy: scanned)
-                    scanned = 0
-                    continue
-                }
-                let frame = buffer.readSlice(length: scanned)!
+            case .frame(let length):
+                let frame = buffer.readSlice(length: length)!
                 let message = AMIMessage(bytes: frame, fields: fields, kind: AMIMessage.classify(frame, fields.first))
-                fields.removeAll(keepingCapacity: true)
+                fields = []
+                fields.reserveCapacity(16)
                 scanned = 0
                 legacyBody = .none
                 legacyOutputStarted = false
                 return .message(message)
-            }
-
-            if legacyBody == .body {
-                appendLegacyBodyLine(buffer, start: lineStart, end: contentEnd)
-            } else {
-                appendHeader(buffer, start: lineStart, end: contentEnd)
-            }
-            if fields.count > limits.maxHeaderCount {
+            case .lineTooLong(let length, let complete):
+                throw AMIError(
+                    .lineTooLong,
+                    complete
+                        ? "a line of \(length) bytes exceeded the limit of \(limits.maxLineLength)"
+                        : "a line exceeded \(limits.maxLineLength) bytes without ending")
+            case .tooManyHeaders:
                 throw AMIError(.tooManyHeaders, "a frame exceeded \(limits.maxHeaderCount) header lines")
             }
         }
     }
 
-    private mutating func appendHeader(_ buffer: ByteBuffer, start: Int, end: Int) {
-        let field: AMIFieldRange = buffer.withUnsafeReadableBytes { raw in
-            var colon = start
-            while colon < end && raw[colon] != AMIASCII.colon { colon += 1 }
-            var nameEnd = colon
-            while nameEnd > start && AMIASCII.isBlank(raw[nameEnd - 1]) { nameEnd -= 1 }
-            var valueStart = min(colon + 1, end)
-            while valueStart < end && AMIASCII.isBlank(raw[valueStart]) { valueStart += 1 }
-            var valueEnd = end
-            while valueEnd > valueStart && AMIASCII.isBlank(raw[valueEnd - 1]) { valueEnd -= 1 }
-            return AMIFieldRange(
-                nameStart: UInt32(start), nameLength: UInt32(nameEnd - start),
-                valueStart: UInt32(valueStart), valueLength: UInt32(valueEnd - valueStart), isOutputLine: false)
+    private enum ScanStep {
+        case needMore
+        case skip(Int)
+        case frame(length: Int)
+        case lineTooLong(Int, complete: Bool)
+        case tooManyHeaders
+    }
+
+    /// Splits lines from `scanned` on, appending fields, until a frame ends or the bytes run out.
+    private mutating func scan(_ raw: UnsafeRawBufferPointer) -> ScanStep {
+        guard let base = raw.baseAddress else { return .needMore }
+        let count = raw.count
+        while true {
+            let lineStart = scanned
+            guard lineStart < count,
+                let hit = memchr(base + lineStart, Int32(AMIASCII.lf), count - lineStart)
+            else {
+                if count - lineStart > limits.maxLineLength { return .lineTooLong(count - lineStart, complete: false) }
+                return .needMore
+            }
+            let newline = base.distance(to: UnsafeRawPointer(hit))
+            var contentEnd = newline
+            if contentEnd > lineStart && raw[contentEnd - 1] == AMIASCII.cr { contentEnd -= 1 }
+            if contentEnd - lineStart > limits.maxLineLength { return .lineTooLong(contentEnd - lineStart, complete: true) }
+            scanned = newline + 1
+            if contentEnd == lineStart && legacyBody != .body {
+                if fields.isEmpty { return .skip(scanned) }
+                return .frame(length: scanned)
+            }
+            if legacyBody == .body {
+                appendLegacyBodyLine(raw, start: lineStart, end: contentEnd)
+            } else {
+                appendHeader(raw, start: lineStart, end: contentEnd)
+            }
+            if fields.count > limits.maxHeaderCount { return .tooManyHeaders }
         }
-        if fields.isEmpty, isLegacyFollows(buffer, field) {
+    }
+
+    private mutating func readBanner(from buffer: inout ByteBuffer) throws(AMIError) -> AMIBanner? {
+        let view = buffer.readableBytesView
+        guard let newline = view.firstIndex(of: AMIASCII.lf) else {
+            if view.count > limits.maxLineLength {
+                throw AMIError(.lineTooLong, "the banner exceeded \(limits.maxLineLength) bytes without ending")
+            }
+            return nil
+        }
+        var length = newline - view.startIndex
+        if length > 0 && view[newline - 1] == AMIASCII.cr { length -= 1 }
+        let text = buffer.getString(at: buffer.readerIndex, length: min(length, limits.maxLineLength)) ?? ""
+        buffer.moveReaderIndex(to: newline + 1)
+        return AMIBanner(line: text)
+    }
+
+    private mutating func appendHeader(_ raw: UnsafeRawBufferPointer, start: Int, end: Int) {
+        var colon = start
+        while colon < end && raw[colon] != AMIASCII.colon { colon += 1 }
+        var nameEnd = colon
+        while nameEnd > start && AMIASCII.isBlank(raw[nameEnd - 1]) { nameEnd -= 1 }
+        var valueStart = min(colon + 1, end)
+        while valueStart < end && AMIASCII.isBlank(raw[valueStart]) { valueStart += 1 }
+        var valueEnd = end
+        while valueEnd > valueStart && AMIASCII.isBlank(raw[valueEnd - 1]) { valueEnd -= 1 }
+        let field = AMIFieldRange(
+            nameStart: UInt32(start), nameLength: UInt32(nameEnd - start),
+            valueStart: UInt32(valueStart), valueLength: UInt32(valueEnd - valueStart), isOutputLine: false)
+        if fields.isEmpty && nameEnd - start == 8 && valueEnd - valueStart == 7
+            && AMIASCII.equalsIgnoringCase(raw[start..<nameEnd], "response")
+            && AMIASCII.equalsIgnoringCase(raw[valueStart..<valueEnd], "follows")
+        {
             legacyBody = .body
         }
         fields.append(field)
     }
 
-    private func isLegacyFollows(_ buffer: ByteBuffer, _ field: AMIFieldRange) -> Bool {
-        buffer.withUnsafeReadableBytes { raw in
-            let name = raw[Int(field.nameStart)..<Int(field.nameStart + field.nameLength)]
-            let value = raw[Int(field.valueStart)..<Int(field.valueStart + field.valueLength)]
-            return AMIASCII.equalsIgnoringCase(name, "response") && AMIASCII.equalsIgnoringCase(value, "follows")
-        }
-    }
-
     private static let endCommand: [UInt8] = Array("--END COMMAND--".utf8)
 
-    private mutating func appendLegacyBodyLine(_ buffer: ByteBuffer, start: Int, end: Int) {
+    private mutating func appendLegacyBodyLine(_ raw: UnsafeRawBufferPointer, start: Int, end: Int) {
         let marker = Self.endCommand
-        let endsBody: Bool = buffer.withUnsafeReadableBytes { raw in
-            guard end - start >= marker.count else { return false }
-            return raw[(end - marker.count)..<end].elementsEqual(marker)
-        }
+        let endsBody = end - start >= marker.count && raw[(end - marker.count)..<end].elementsEqual(marker)
         if endsBody {
             legacyBody = .ended
             let outputEnd = end - marker.count
@@ -167,8 +195,8 @@ public struct AMIFrameParser: Sendable {
             }
             return
         }
-        if !legacyOutputStarted && isLegacyPreambleHeader(buffer, start: start, end: end) {
-            appendHeader(buffer, start: start, end: end)
+        if !legacyOutputStarted && isLegacyPreambleHeader(raw, start: start, end: end) {
+            appendHeader(raw, start: start, end: end)
             return
         }
         legacyOutputStarted = true
@@ -178,16 +206,14 @@ public struct AMIFrameParser: Sendable {
     }
 
     /// `ActionID:`, `Privilege:` and `Message:` lines that precede a legacy command's output.
-    private func isLegacyPreambleHeader(_ buffer: ByteBuffer, start: Int, end: Int) -> Bool {
-        buffer.withUnsafeReadableBytes { raw in
-            var colon = start
-            while colon < end && raw[colon] != AMIASCII.colon { colon += 1 }
-            guard colon < end else { return false }
-            let name = raw[start..<colon]
-            return AMIASCII.equalsIgnoringCase(name, "actionid")
-                || AMIASCII.equalsIgnoringCase(name, "privilege")
-                || AMIASCII.equalsIgnoringCase(name, "message")
-        }
+    private func isLegacyPreambleHeader(_ raw: UnsafeRawBufferPointer, start: Int, end: Int) -> Bool {
+        var colon = start
+        while colon < end && raw[colon] != AMIASCII.colon { colon += 1 }
+        guard colon < end else { return false }
+        let name = raw[start..<colon]
+        return AMIASCII.equalsIgnoringCase(name, "actionid")
+            || AMIASCII.equalsIgnoringCase(name, "privilege")
+            || AMIASCII.equalsIgnoringCase(name, "message")
     }
 }
 

@@ -23,7 +23,8 @@ func makeClient(bufferCapacity: Int) -> AMIClient {
     return AMIClient(
         configuration: .init(
             host: "127.0.0.1", port: port, username: "bench", secret: .plain("bench"), actionTimeout: .seconds(60),
-            keepAliveInterval: nil, reconnect: .disabled, subscriberBufferCapacity: bufferCapacity),
+            keepAliveInterval: nil, reconnect: .disabled, subscriberBufferCapacity: bufferCapacity,
+            logoffTimeout: .zero),
         logger: logger)
 }
 

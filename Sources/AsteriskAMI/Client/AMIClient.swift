@@ -138,8 +138,12 @@ public final class AMIClient: Sendable {
         }
         guard !wasClosed else { return }
         if let connection {
-            _ = try? await sendRaw(
-                on: connection, action: "Logoff", headers: [], shape: .single, timeout: .seconds(1))
+            if let wait = configuration.logoffTimeout {
+                let logoff = Task {
+                    try await sendRaw(on: connection, action: "Logoff", headers: [], shape: .single, timeout: max(wait, .milliseconds(1)))
+                }
+                if wait > .zero { _ = try? await logoff.value }
+            }
             connection.close(reason: AMIError(.clientClosed, "the client was closed"))
         }
         supervisor?.cancel()

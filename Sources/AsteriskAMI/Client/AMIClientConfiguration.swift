@@ -28,6 +28,9 @@ public struct AMIClientConfiguration: Sendable {
     public var limits: AMIFrameParser.Limits
     /// How many events each subscriber may have waiting before the oldest are dropped.
     public var subscriberBufferCapacity: Int
+    /// How long ``AMIClient/close()`` waits for the `Goodbye` answer to its `Logoff`; `.zero` sends
+    /// Logoff without waiting, nil closes without Logoff.
+    public var logoffTimeout: Duration?
 
     /// Creates a configuration.
     public init(
@@ -35,8 +38,9 @@ public struct AMIClientConfiguration: Sendable {
         tls: TLSConfiguration? = nil, events: AMIEventMask = .on, connectTimeout: Duration = .seconds(10),
         actionTimeout: Duration = .seconds(10), keepAliveInterval: Duration? = .seconds(30),
         reconnect: AMIReconnectPolicy = .exponential(), limits: AMIFrameParser.Limits = .init(),
-        subscriberBufferCapacity: Int = 10_000
+        subscriberBufferCapacity: Int = 10_000, logoffTimeout: Duration? = .seconds(1)
     ) {
+        self.logoffTimeout = logoffTimeout
         self.host = host
         self.port = port
         self.username = username

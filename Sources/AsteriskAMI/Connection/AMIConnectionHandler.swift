@@ -140,6 +140,10 @@ final class AMIConnectionHandler: ChannelDuplexHandler {
             bannerPromise?.succeed(banner)
             bannerPromise = nil
         case .message(let message):
+            if message.kind == .event && !tracker.isCollectingLists {
+                eventBatch.append(AMIEvent(message: message))
+                return
+            }
             switch tracker.receive(message) {
             case .event(let event):
                 eventBatch.append(event)

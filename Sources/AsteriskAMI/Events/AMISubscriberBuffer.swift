@@ -13,17 +13,26 @@ public enum AMIStreamElement<Event: Sendable>: Sendable {
     case eventsDropped(Int)
 }
 
+/// A run of events or one marker, as queued for a subscriber.
+enum AMIQueuedItem: Sendable {
+    case events(ArraySlice<AMIEvent>)
+    case marker(AMIStreamElement<AMIEvent>)
+}
+
 /// One subscriber's bounded buffer, filled on the event loop and drained by one consumer task.
 ///
-/// Slow-consumer policy: when `capacity` events are waiting, the oldest is dropped and counted, so
-/// memory stays bounded and the socket keeps being read (responses are never delayed by a slow consumer).
+/// Events are queued as whole batches (one per socket read), so delivering a read costs one lock and
+/// no per-event copy. Slow-consumer policy: when more than `capacity` events are waiting, the oldest
+/// are dropped and counted, so memory stays bounded and the socket keeps being read (responses are
+/// never delayed by a slow consumer).
 final class AMISubscriberBuffer: @unchecked Sendable {
     let id: UInt64
     let filter: AMIEventFilter
     let capacity: Int
 
     private let lock = NIOLock()
-    private var items = CircularBuffer<AMIStreamElement<AMIEvent>>()
+    private var queue = CircularBuffer<AMIQueuedItem>()
+    private var queuedEvents = 0
     private var droppedSinceTake = 0
     private var droppedTotal = 0
     private var finished = false
@@ -39,75 +48,84 @@ final class AMISubscriberBuffer: @unchecked Sendable {
     /// Events dropped so far because the consumer was too slow.
     var droppedEventCount: Int { lock.withLock { droppedTotal } }
 
-    /// Appends the events that pass the filter and wakes the consumer.
+    /// Queues the events that pass the filter and wakes the consumer.
     func append(_ events: [AMIEvent]) {
+        let selected: ArraySlice<AMIEvent>
+        if filter.passesEverything {
+            selected = events[...]
+        } else {
+            let matching = events.filter(filter.matches)
+            guard !matching.isEmpty else { return }
+            selected = matching[...]
+        }
         let waiter: CheckedContinuation<Void, Never>? = lock.withLock {
             guard !finished else { return nil }
-            if filter.passesEverything {
-                for event in events { push(.event(event)) }
-            } else {
-                for event in events where filter.matches(event) { push(.event(event)) }
-            }
-            return takeWaiterIfReady()
+            queue.append(.events(selected))
+            queuedEvents += selected.count
+            if queuedEvents > capacity { dropOldest() }
+            return takeWaiter()
         }
         waiter?.resume()
     }
 
-    /// Appends a connection marker and wakes the consumer.
+    /// Queues a connection marker and wakes the consumer.
     func append(marker: AMIStreamElement<AMIEvent>) {
         let waiter: CheckedContinuation<Void, Never>? = lock.withLock {
             guard !finished else { return nil }
-            push(marker)
-            return takeWaiterIfReady()
+            queue.append(.marker(marker))
+            return takeWaiter()
         }
         waiter?.resume()
     }
 
-    /// Ends the stream, with an error or cleanly; buffered items are still delivered first.
+    /// Ends the stream, with an error or cleanly; queued items are still delivered first.
     func finish(error: AMIError?) {
         let waiter: CheckedContinuation<Void, Never>? = lock.withLock {
             guard !finished else { return nil }
             finished = true
             failure = error
-            defer { self.waiter = nil }
-            return self.waiter
+            return takeWaiter()
         }
         waiter?.resume()
     }
 
-    private func push(_ item: AMIStreamElement<AMIEvent>) {
-        if items.count >= capacity {
-            if case .event = items.removeFirst() {
-                droppedSinceTake += 1
-                droppedTotal += 1
+    /// Drops the oldest queued events until at most `capacity` remain (markers are kept).
+    private func dropOldest() {
+        while queuedEvents > capacity {
+            guard let index = queue.firstIndex(where: { if case .events = $0 { true } else { false } }),
+                case .events(let run) = queue[index]
+            else { return }
+            let excess = queuedEvents - capacity
+            let dropped = min(excess, run.count)
+            if dropped == run.count {
+                queue.remove(at: index)
+            } else {
+                queue[index] = .events(run.dropFirst(dropped))
             }
+            queuedEvents -= dropped
+            droppedSinceTake += dropped
+            droppedTotal += dropped
         }
-        items.append(item)
     }
 
-    private func takeWaiterIfReady() -> CheckedContinuation<Void, Never>? {
-        guard let waiter, !items.isEmpty else { return nil }
-        self.waiter = nil
+    private func takeWaiter() -> CheckedContinuation<Void, Never>? {
+        defer { waiter = nil }
         return waiter
     }
 
-    /// Moves everything buffered into `batch` (which must be empty), waiting until there is something.
+    /// Moves everything queued into `batch` (which must be empty), waiting until there is something.
     /// Returns false when the stream is over; throws the error it ended with.
-    func take(into batch: inout CircularBuffer<AMIStreamElement<AMIEvent>>) async throws -> Bool {
+    func take(into batch: inout CircularBuffer<AMIQueuedItem>) async throws -> Bool {
         while true {
             enum Step { case delivered, ended(AMIError?), wait }
             let step: Step = lock.withLock {
-                if !items.isEmpty {
+                if !queue.isEmpty {
                     if droppedSinceTake > 0 {
-                        batch.append(.eventsDropped(droppedSinceTake))
+                        queue.prepend(.marker(.eventsDropped(droppedSinceTake)))
                         droppedSinceTake = 0
                     }
-                    if batch.isEmpty {
-                        swap(&batch, &items)
-                    } else {
-                        batch.append(contentsOf: items)
-                        items.removeAll(keepingCapacity: true)
-                    }
+                    swap(&batch, &queue)
+                    queuedEvents = 0
                     return .delivered
                 }
                 if finished {
@@ -125,17 +143,14 @@ final class AMISubscriberBuffer: @unchecked Sendable {
                 await withTaskCancellationHandler {
                     await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                         let resumeNow: Bool = lock.withLock {
-                            if !items.isEmpty || finished || Task.isCancelled { return true }
+                            if !queue.isEmpty || finished || Task.isCancelled { return true }
                             waiter = continuation
                             return false
                         }
                         if resumeNow { continuation.resume() }
                     }
                 } onCancel: {
-                    let waiter: CheckedContinuation<Void, Never>? = lock.withLock {
-                        defer { self.waiter = nil }
-                        return self.waiter
-                    }
+                    let waiter: CheckedContinuation<Void, Never>? = lock.withLock { takeWaiter() }
                     waiter?.resume()
                 }
                 if Task.isCancelled { return false }

@@ -36,13 +36,22 @@ public struct AMISubscription: AsyncSequence, Sendable {
     /// Iterates a subscription, draining its buffer a batch at a time.
     public struct Iterator: AsyncIteratorProtocol {
         let token: AMISubscriptionToken
-        var batch = CircularBuffer<AMIStreamElement<AMIEvent>>()
+        var batch = CircularBuffer<AMIQueuedItem>()
+        var run = ArraySlice<AMIEvent>()
 
         /// The next event or marker; nil when the stream ended; throws the error that ended it.
         public mutating func next() async throws -> AMIStreamElement<AMIEvent>? {
-            if let item = batch.popFirst() { return item }
-            guard try await token.buffer.take(into: &batch) else { return nil }
-            return batch.popFirst()
+            while true {
+                if let event = run.popFirst() { return .event(event) }
+                if let item = batch.popFirst() {
+                    switch item {
+                    case .events(let events): run = events
+                    case .marker(let marker): return marker
+                    }
+                    continue
+                }
+                guard try await token.buffer.take(into: &batch) else { return nil }
+            }
         }
     }
 }

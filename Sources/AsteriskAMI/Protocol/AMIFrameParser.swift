@@ -46,7 +46,17 @@ public struct AMIFrameParser: Sendable {
     private var awaitingBanner: Bool
     /// Bytes of the pending frame already split into lines, relative to the buffer's reader index.
     private var scanned = 0
-    private var fields: [AMIFieldRange] = []
+    /// Where header ranges are written; shared by the messages it produces.
+    private var chunk: AMIFieldChunk?
+    /// The next free slot of `chunk`.
+    private var chunkFill = 0
+    /// Unique to this parser value (see ``AMIFieldChunkOwner``).
+    private var owner = AMIFieldChunkOwner()
+    /// The pending frame's first slot and its number of fields.
+    private var frameStart = 0
+    private var frameCount = 0
+    /// Slots per chunk.
+    private static let chunkCapacity = 16384
     private var legacyBody = LegacyCommandBody.none
     private var legacyOutputStarted = false
 
@@ -60,11 +70,36 @@ public struct AMIFrameParser: Sendable {
         self.awaitingBanner = expectsBanner
     }
 
+    /// Appends one field of the pending frame. Room for a whole frame (up to the header limit) is
+    /// reserved when its first field arrives, so later fields are a plain store.
+    private mutating func append(_ field: AMIFieldRange) {
+        if frameCount == 0 { reserveFrameRoom() }
+        (chunk.unsafelyUnwrapped.fields + chunkFill).initialize(to: field)
+        chunkFill += 1
+        frameCount += 1
+    }
+
+    /// Starts a new chunk when this parser value was copied or the chunk cannot hold a maximal frame.
+    private mutating func reserveFrameRoom() {
+        let needed = limits.maxHeaderCount + 1
+        let copied = !isKnownUniquelyReferenced(&owner)
+        if copied { owner = AMIFieldChunkOwner() }
+        if copied || chunk == nil || chunk!.capacity - chunkFill < needed {
+            chunk = AMIFieldChunk(capacity: max(Self.chunkCapacity, 4 * needed))
+            chunkFill = 0
+            frameStart = 0
+        }
+    }
+
+    /// The first field of the pending frame.
+    private var firstField: AMIFieldRange? {
+        frameCount > 0 ? chunk!.fields[frameStart] : nil
+    }
+
     /// Creates a parser; a client expects the banner first, a server (`expectsBanner: false`) does not.
     public init(limits: Limits = Limits(), expectsBanner: Bool = true) {
         self.limits = limits
         self.awaitingBanner = expectsBanner
-        fields.reserveCapacity(16)
     }
 
     /// Consumes one banner or frame from the front of `buffer`, or returns nil when more bytes are needed.
@@ -87,9 +122,11 @@ public struct AMIFrameParser: Sendable {
                 scanned = 0
             case .frame(let length):
                 let frame = buffer.readSlice(length: length)!
-                let message = AMIMessage(bytes: frame, fields: fields, kind: AMIMessage.classify(frame, fields.first))
-                fields = []
-                fields.reserveCapacity(16)
+                let message = AMIMessage(
+                    bytes: frame, chunk: chunk!, fieldStart: frameStart, fieldCount: frameCount,
+                    kind: AMIMessage.classify(frame, firstField))
+                frameStart = chunkFill
+                frameCount = 0
                 scanned = 0
                 legacyBody = .none
                 legacyOutputStarted = false
@@ -132,7 +169,7 @@ public struct AMIFrameParser: Sendable {
             if contentEnd - lineStart > limits.maxLineLength { return .lineTooLong(contentEnd - lineStart, complete: true) }
             scanned = newline + 1
             if contentEnd == lineStart && legacyBody != .body {
-                if fields.isEmpty { return .skip(scanned) }
+                if frameCount == 0 { return .skip(scanned) }
                 return .frame(length: scanned)
             }
             if legacyBody == .body {
@@ -140,7 +177,7 @@ public struct AMIFrameParser: Sendable {
             } else {
                 appendHeader(raw, start: lineStart, end: contentEnd)
             }
-            if fields.count > limits.maxHeaderCount { return .tooManyHeaders }
+            if frameCount > limits.maxHeaderCount { return .tooManyHeaders }
         }
     }
 
@@ -171,13 +208,13 @@ public struct AMIFrameParser: Sendable {
         let field = AMIFieldRange(
             nameStart: UInt32(start), nameLength: UInt32(nameEnd - start),
             valueStart: UInt32(valueStart), valueLength: UInt32(valueEnd - valueStart), isOutputLine: false)
-        if fields.isEmpty && nameEnd - start == 8 && valueEnd - valueStart == 7
+        if frameCount == 0 && nameEnd - start == 8 && valueEnd - valueStart == 7
             && AMIASCII.equalsIgnoringCase(raw[start..<nameEnd], "response")
             && AMIASCII.equalsIgnoringCase(raw[valueStart..<valueEnd], "follows")
         {
             legacyBody = .body
         }
-        fields.append(field)
+        append(field)
     }
 
     private static let endCommand: [UInt8] = Array("--END COMMAND--".utf8)
@@ -189,7 +226,7 @@ public struct AMIFrameParser: Sendable {
             legacyBody = .ended
             let outputEnd = end - marker.count
             if outputEnd > start {
-                fields.append(AMIFieldRange(
+                append(AMIFieldRange(
                     nameStart: UInt32(start), nameLength: 0, valueStart: UInt32(start),
                     valueLength: UInt32(outputEnd - start), isOutputLine: true))
             }
@@ -200,7 +237,7 @@ public struct AMIFrameParser: Sendable {
             return
         }
         legacyOutputStarted = true
-        fields.append(AMIFieldRange(
+        append(AMIFieldRange(
             nameStart: UInt32(start), nameLength: 0, valueStart: UInt32(start),
             valueLength: UInt32(end - start), isOutputLine: true))
     }

@@ -17,16 +17,28 @@ public struct AMIMessage: Sendable, Hashable {
 
     /// The frame's bytes, starting at the first header line.
     @usableFromInline let bytes: ByteBuffer
-    /// Where each header's name and value lie within `bytes`.
-    @usableFromInline let fields: [AMIFieldRange]
+    /// The chunk holding where each header's name and value lie within `bytes`.
+    @usableFromInline let chunk: AMIFieldChunk
+    /// The first slot of this frame in `chunk`.
+    @usableFromInline let fieldStart: Int32
+    /// The number of header lines.
+    @usableFromInline let fieldCount: Int32
     /// The frame's kind, decided when it was parsed.
     public let kind: Kind
 
     @usableFromInline
-    init(bytes: ByteBuffer, fields: [AMIFieldRange], kind: Kind) {
+    init(bytes: ByteBuffer, chunk: AMIFieldChunk, fieldStart: Int, fieldCount: Int, kind: Kind) {
         self.bytes = bytes
-        self.fields = fields
+        self.chunk = chunk
+        self.fieldStart = Int32(fieldStart)
+        self.fieldCount = Int32(fieldCount)
         self.kind = kind
+    }
+
+    /// The header ranges, in order.
+    @usableFromInline
+    var fields: UnsafeBufferPointer<AMIFieldRange> {
+        UnsafeBufferPointer(start: chunk.fields + Int(fieldStart), count: Int(fieldCount))
     }
 
     /// Builds a message from ordered header pairs (used by the fake server and by tests).
@@ -45,11 +57,13 @@ public struct AMIMessage: Sendable, Hashable {
                 nameStart: UInt32(nameStart), nameLength: UInt32(nameLength),
                 valueStart: UInt32(valueStart), valueLength: UInt32(valueLength), isOutputLine: false))
         }
-        self.init(bytes: buffer, fields: fields, kind: AMIMessage.classify(buffer, fields.first))
+        self.init(
+            bytes: buffer, chunk: AMIFieldChunk(fields), fieldStart: 0, fieldCount: fields.count,
+            kind: AMIMessage.classify(buffer, fields.first))
     }
 
     /// The number of header lines (legacy command output lines included).
-    public var count: Int { fields.count }
+    public var count: Int { Int(fieldCount) }
 
     /// All headers in arrival order, decoded.
     public var headers: [AMIHeader] {
@@ -130,23 +144,25 @@ public struct AMIMessage: Sendable, Hashable {
     func firstIndex(of name: String) -> Int? {
         var found: Int?
         var name = name
+        let fields = self.fields
         name.withUTF8 { key in
-            for index in fields.indices {
-                let field = fields[index]
-                if matches(field, key) { found = index; return }
+            for index in fields.indices where matches(fields[index], key) {
+                found = index
+                return
             }
         }
-        return found
+        return withExtendedLifetime(chunk) { found }
     }
 
     @inlinable
     func forEachIndex(of name: String, _ body: (Int) -> Void) {
         var name = name
         var indices: [Int] = []
+        let fields = self.fields
         name.withUTF8 { key in
             for index in fields.indices where matches(fields[index], key) { indices.append(index) }
         }
-        indices.forEach(body)
+        withExtendedLifetime(chunk) { indices.forEach(body) }
     }
 
     @inlinable

@@ -31,6 +31,9 @@ struct AMIRequestTracker: Sendable {
     /// The number of requests awaiting an answer.
     var pendingCount: Int { pending.count }
 
+    /// Whether any pending request is collecting list events (if not, events need no ActionID lookup).
+    var isCollectingLists: Bool { collecting > 0 }
+
     /// Whether `actionID` is pending.
     func isPending(_ actionID: String) -> Bool { pending[actionID] != nil }
 

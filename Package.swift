@@ -77,6 +77,7 @@ let package = Package(
             dependencies: [
                 "AsteriskAMI",
                 "AsteriskTesting",
+                "astctl",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

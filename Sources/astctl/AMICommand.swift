@@ -39,6 +39,30 @@ struct AMIConnectionOptions: ParsableArguments {
         }
         return client
     }
+
+    /// Connects, runs `body`, and closes. An ``AMIError`` is reported — Asterisk's answer through
+    /// `render` when there is one — and becomes exit code 1 (refused), 64 (unsafe input) or 3 (connection).
+    func withClient(
+        events: AMIEventMask = .off, render: (AMIResponse) -> String?, _ body: (AMIClient) async throws -> Void
+    ) async throws {
+        let client = try await connect(events: events)
+        do {
+            try await body(client)
+            await client.close()
+        } catch let error as AMIError {
+            await client.close()
+            if let response = error.response, let text = render(response) {
+                print(text)
+            } else {
+                printError("astctl: \(error)")
+            }
+            switch error.code {
+            case .actionFailed: throw AstctlExit.actionFailed
+            case .invalidHeader: throw ExitCode.validationFailure
+            default: throw AstctlExit.connectionFailed
+            }
+        }
+    }
 }
 
 /// `astctl ami action NAME [Key=Value ...]`.
@@ -57,20 +81,13 @@ struct AMIActionCommand: AsyncParsableCommand {
             guard let equals = pair.firstIndex(of: "=") else { throw ValidationError("'\(pair)' is not Key=Value") }
             return AMIHeader(name: String(pair[..<equals]), value: String(pair[pair.index(after: equals)...]))
         }
-        let client = try await connection.connect()
-        defer { Task { await client.close() } }
-        do {
-            let response = try await client.send(action: name, headers: parsed, timeout: .milliseconds(Int64(timeout * 1000)))
-            print(json ? JSONOutput.response(response) : response.description, terminator: json ? "\n" : "")
-            await client.close()
-        } catch let error as AMIError {
-            if let response = error.response {
-                print(json ? JSONOutput.response(response) : response.description, terminator: json ? "\n" : "")
-            } else {
-                printError("astctl: \(error)")
-            }
-            await client.close()
-            throw error.code == .actionFailed ? AstctlExit.actionFailed : AstctlExit.connectionFailed
+        let render = { (response: AMIResponse) -> String? in
+            json ? JSONOutput.response(response) : String(response.description.dropLast(2))
+        }
+        try await connection.withClient(render: render) { client in
+            let response = try await client.send(
+                action: name, headers: parsed, timeout: .milliseconds(Int64(timeout * 1000)))
+            print(render(response)!)
         }
     }
 }
@@ -85,16 +102,9 @@ struct AMICLICommand: AsyncParsableCommand {
     @Flag(help: "Print a JSON array of lines.") var json = false
 
     func run() async throws {
-        let client = try await connection.connect()
-        do {
-            let output = try await client.send(CommandAction(command)).output
-            print(json ? JSONOutput.array(output) : output.joined(separator: "\n"))
-            await client.close()
-        } catch let error as AMIError {
-            let lines = error.response?.output ?? []
-            if !lines.isEmpty { print(json ? JSONOutput.array(lines) : lines.joined(separator: "\n")) } else { printError("astctl: \(error)") }
-            await client.close()
-            throw error.code == .actionFailed ? AstctlExit.actionFailed : AstctlExit.connectionFailed
+        let render = { (lines: [String]) in json ? JSONOutput.array(lines) : lines.joined(separator: "\n") }
+        try await connection.withClient(render: { $0.output.isEmpty ? nil : render($0.output) }) { client in
+            print(render(try await client.send(CommandAction(command)).output))
         }
     }
 }

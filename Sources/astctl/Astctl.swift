@@ -7,7 +7,7 @@ struct Astctl: AsyncParsableCommand {
         commandName: "astctl",
         abstract: "Drive Asterisk from the command line: AMI actions, CLI commands, live events, and a demo.",
         discussion: """
-            Exit codes: 0 success, 1 Asterisk refused the action, 3 connection or login failed, 64 usage error.
+            Exit codes: 0 success, 1 Asterisk refused the action, 3 connection or login failed, 64 usage error or unsafe input.
             """,
         subcommands: [DemoCommand.self, AMICommand.self])
 }

@@ -58,7 +58,7 @@ struct AstctlTests {
         #expect(badLogin.status == 3)
         #expect(!badLogin.error.contains("wrong"))
         let injection = try astctl(["ami", "action", "Setvar", "Variable=X", "Value=1\r\nAction: Command"], url: server.url())
-        #expect(injection.status != 0)
+        #expect(injection.status == 64)
         let usage = try astctl(["ami", "action", "Ping"], url: nil)
         #expect(usage.status == 64)
         await server.stop()

@@ -28,10 +28,17 @@ final class AMIConnection: Sendable {
         var drainScheduled = false
     }
 
-    private init(channel: Channel, banner: AMIBanner, terminationReason: NIOLoopBoundBox<AMIError?>) {
+    /// The connection's handler, reachable from the event loop for direct submission.
+    private let handler: NIOLoopBound<AMIConnectionHandler>
+
+    private init(
+        channel: Channel, banner: AMIBanner, terminationReason: NIOLoopBoundBox<AMIError?>,
+        handler: NIOLoopBound<AMIConnectionHandler>
+    ) {
         self.channel = channel
         self.banner = banner
         self.terminationReason = terminationReason
+        self.handler = handler
     }
 
     /// Connects, installs the handlers and waits for the banner.
@@ -45,6 +52,7 @@ final class AMIConnection: Sendable {
             throw AMIError(.connectionFailed, "the TLS configuration is unusable: \(error)")
         }
         let bannerPromise = eventLoop.makePromise(of: AMIBanner.self)
+        let handlerPromise = eventLoop.makePromise(of: NIOLoopBound<AMIConnectionHandler>.self)
         let reasonBox = NIOLoopBoundBox<AMIError?>.makeEmptyBox(valueType: AMIError.self, eventLoop: eventLoop)
         let serverHostname = configuration.tlsServerHostname ?? configuration.host
         let limits = configuration.limits
@@ -65,6 +73,7 @@ final class AMIConnection: Sendable {
                         limits: limits, hub: hub, bannerPromise: bannerPromise, terminationReason: reasonBox,
                         logger: logger)
                     try channel.pipeline.syncOperations.addHandler(handler)
+                    handlerPromise.succeed(NIOLoopBound(handler, eventLoop: channel.eventLoop))
                 }
             }
         let channel: Channel
@@ -72,6 +81,7 @@ final class AMIConnection: Sendable {
             channel = try await bootstrap.connect(host: configuration.host, port: configuration.port).get()
         } catch {
             bannerPromise.fail(error)
+            handlerPromise.fail(error)
             throw AMIError(
                 .connectionFailed,
                 "could not connect to \(configuration.host):\(configuration.port): \(error)")
@@ -83,8 +93,9 @@ final class AMIConnection: Sendable {
         defer { timer.cancel() }
         do {
             let banner = try await bannerPromise.futureResult.get()
+            let handler = try await handlerPromise.futureResult.get()
             logger.debug("AMI connected", metadata: ["asterisk.banner": "\(banner.line)"])
-            return AMIConnection(channel: channel, banner: banner, terminationReason: reasonBox)
+            return AMIConnection(channel: channel, banner: banner, terminationReason: reasonBox, handler: handler)
         } catch {
             channel.close(promise: nil)
             if let error = error as? AMIError { throw error }
@@ -130,15 +141,7 @@ final class AMIConnection: Sendable {
             }
             return outbox.requests
         }
-        guard channel.isActive else {
-            for request in requests {
-                request.promise.fail(
-                    AMIError(.connectionClosed, "the connection to Asterisk is closed", action: request.action, actionID: request.actionID))
-            }
-            return
-        }
-        for request in requests { channel.write(request, promise: nil) }
-        channel.flush()
+        handler.value.submit(requests)
     }
 
     /// Closes the connection; pending requests fail with `reason`.

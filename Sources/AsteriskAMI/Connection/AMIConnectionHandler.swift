@@ -19,13 +19,18 @@ struct AMIOutboundRequest: Sendable {
 /// a slow event consumer never delays them.
 final class AMIConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
-    typealias OutboundIn = AMIOutboundRequest
+    typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private var parser: AMIFrameParser
-    private var tracker = AMIRequestTracker()
+    /// What the handler keeps per pending action.
+    struct PendingContext {
+        let promise: EventLoopPromise<AMIResponse>
+        let deadline: NIODeadline?
+    }
+
+    private var tracker = AMIRequestTracker<PendingContext>()
     private var cumulation: ByteBuffer?
-    private var promises: [String: (promise: EventLoopPromise<AMIResponse>, deadline: NIODeadline?)] = [:]
     /// One timer for all pending requests, set for the earliest deadline.
     private var sweepTimer: (deadline: NIODeadline, task: Scheduled<Void>)?
     private var eventBatch: [AMIEvent] = []
@@ -149,10 +154,9 @@ final class AMIConnectionHandler: ChannelDuplexHandler {
                 eventBatch.append(event)
             case .listItem:
                 break
-            case .completed(let actionID, _, let result):
+            case .completed(_, _, let pending, let result):
                 flushEvents()
-                guard let entry = promises.removeValue(forKey: actionID) else { return }
-                entry.promise.completeWith(result.mapError { $0 as Error })
+                pending.promise.completeWith(result.mapError { $0 as Error })
             case .unmatchedResponse(let message):
                 logger.debug(
                     "AMI response for no pending action dropped",
@@ -181,6 +185,27 @@ final class AMIConnectionHandler: ChannelDuplexHandler {
         context.close(promise: nil)
     }
 
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    /// The handler's context while it is in the pipeline, for direct submission.
+    private(set) var context: ChannelHandlerContext?
+
+    /// Submits requests from the connection's outbox (on the event loop).
+    func submit(_ requests: [AMIOutboundRequest]) {
+        guard let context else {
+            let error = closeReason ?? AMIError(.connectionClosed, "the connection to Asterisk is closed")
+            for request in requests { request.promise.fail(error.with(action: request.action, actionID: request.actionID)) }
+            return
+        }
+        submit(requests, context: context)
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         isActive = false
         flushEvents()
@@ -190,37 +215,44 @@ final class AMIConnectionHandler: ChannelDuplexHandler {
         bannerPromise = nil
         sweepTimer?.task.cancel()
         sweepTimer = nil
-        for (actionID, action) in tracker.failAll() {
-            if let entry = promises.removeValue(forKey: actionID) {
-                entry.promise.fail(reason.with(action: action, actionID: actionID))
-            }
+        for (actionID, action, pending) in tracker.failAll() {
+            pending.promise.fail(reason.with(action: action, actionID: actionID))
         }
-        // Requests written but never registered cannot exist; this only guards against leaks.
-        for (_, entry) in promises { entry.promise.fail(reason) }
-        promises.removeAll()
         context.fireChannelInactive()
     }
 
     // MARK: outbound
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        let request = unwrapOutboundIn(data)
+    /// Writes a batch of requests as one buffer and flushes once (called by ``AMIConnection`` on the event loop).
+    func submit(_ requests: [AMIOutboundRequest], context: ChannelHandlerContext) {
         guard isActive else {
-            let error = (closeReason ?? AMIError(.connectionClosed, "the connection to Asterisk is closed"))
-                .with(action: request.action, actionID: request.actionID)
-            request.promise.fail(error)
-            promise?.fail(error)
+            let error = closeReason ?? AMIError(.connectionClosed, "the connection to Asterisk is closed")
+            for request in requests { request.promise.fail(error.with(action: request.action, actionID: request.actionID)) }
             return
         }
-        tracker.register(actionID: request.actionID, action: request.action, shape: request.shape)
+        if requests.count == 1 {
+            register(requests[0], context: context)
+            context.writeAndFlush(wrapOutboundOut(requests[0].bytes), promise: nil)
+            return
+        }
+        var combined = context.channel.allocator.buffer(capacity: requests.reduce(0) { $0 + $1.bytes.readableBytes })
+        for request in requests {
+            register(request, context: context)
+            combined.writeImmutableBuffer(request.bytes)
+        }
+        context.writeAndFlush(wrapOutboundOut(combined), promise: nil)
+    }
+
+    private func register(_ request: AMIOutboundRequest, context: ChannelHandlerContext) {
         var deadline: NIODeadline?
         if let timeout = request.timeout {
             let due = NIODeadline.now() + timeout
             deadline = due
             armSweep(for: due, context: context)
         }
-        promises[request.actionID] = (request.promise, deadline)
-        context.write(wrapOutboundOut(request.bytes), promise: promise)
+        tracker.register(
+            actionID: request.actionID, action: request.action, shape: request.shape,
+            context: PendingContext(promise: request.promise, deadline: deadline))
     }
 
     /// Makes sure the sweep timer fires no later than `deadline`.
@@ -241,7 +273,7 @@ final class AMIConnectionHandler: ChannelDuplexHandler {
         let now = NIODeadline.now()
         var next: NIODeadline?
         var expired: [String] = []
-        for (actionID, entry) in promises {
+        for (actionID, entry) in tracker.pendingRequests {
             guard let deadline = entry.deadline else { continue }
             if deadline <= now {
                 expired.append(actionID)
@@ -250,9 +282,7 @@ final class AMIConnectionHandler: ChannelDuplexHandler {
             }
         }
         for actionID in expired {
-            guard let action = tracker.cancel(actionID: actionID), let entry = promises.removeValue(forKey: actionID) else {
-                continue
-            }
+            guard let (action, entry) = tracker.cancel(actionID: actionID) else { continue }
             entry.promise.fail(AMIError(.timeout, "no answer to \(action) in time", action: action, actionID: actionID))
         }
         if let next, isActive { armSweep(for: next, context: context) }
@@ -273,9 +303,7 @@ final class AMIConnectionHandler: ChannelDuplexHandler {
 
     /// Abandons a pending request because its caller was cancelled; a late answer is dropped.
     private func cancel(actionID: String) {
-        guard tracker.cancel(actionID: actionID) != nil, let entry = promises.removeValue(forKey: actionID) else {
-            return
-        }
+        guard let (_, entry) = tracker.cancel(actionID: actionID) else { return }
         entry.promise.fail(CancellationError())
     }
 }

@@ -14,11 +14,19 @@ public struct AMIEvent: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The event's name (`Hangup`, `Newchannel`, …).
-    public var name: String { message["Event"] ?? "" }
+    public var name: String {
+        message.kind == .event ? message.value(of: message.fields[0]) : (message["Event"] ?? "")
+    }
 
     /// Whether the event's name is `name`, compared case-insensitively without decoding.
+    ///
+    /// For a received event the name is its first header, so this is one comparison, no search.
     @inlinable
-    public func isNamed(_ name: String) -> Bool { message.has("Event", equalTo: name) }
+    public func isNamed(_ name: String) -> Bool {
+        guard message.kind == .event else { return message.has("Event", equalTo: name) }
+        let first = message.fields[0]
+        return message.equalsIgnoringCase(start: first.valueStart, length: first.valueLength, name)
+    }
 
     /// The ActionID that ties this event to an action, if any.
     public var actionID: String? { message["ActionID"] }

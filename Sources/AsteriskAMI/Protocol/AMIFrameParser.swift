@@ -23,9 +23,12 @@ public struct AMIFrameParser: Sendable {
         public var maxHeaderCount: Int
 
         /// Creates limits; the defaults are 64 KiB per line and 1024 headers per frame.
+        ///
+        /// Values are clamped to 16 MiB per line and 100,000 headers; a frame that would pass 4 GiB
+        /// (its offsets are 32-bit) is refused as too long.
         public init(maxLineLength: Int = 64 * 1024, maxHeaderCount: Int = 1024) {
-            self.maxLineLength = maxLineLength
-            self.maxHeaderCount = maxHeaderCount
+            self.maxLineLength = min(max(1, maxLineLength), 16 * 1024 * 1024)
+            self.maxHeaderCount = min(max(1, maxHeaderCount), 100_000)
         }
     }
 
@@ -48,6 +51,8 @@ public struct AMIFrameParser: Sendable {
     private var scanned = 0
     /// Where header ranges are written; shared by the messages it produces.
     private var chunk: AMIFieldChunk?
+    /// `chunk`'s slots, held as a pointer so the hot loop needs no reference counting.
+    nonisolated(unsafe) private var chunkSlots: UnsafeMutablePointer<AMIFieldRange>?
     /// The next free slot of `chunk`.
     private var chunkFill = 0
     /// Unique to this parser value (see ``AMIFieldChunkOwner``).
@@ -74,7 +79,7 @@ public struct AMIFrameParser: Sendable {
     /// reserved when its first field arrives, so later fields are a plain store.
     private mutating func append(_ field: AMIFieldRange) {
         if frameCount == 0 { reserveFrameRoom() }
-        (chunk.unsafelyUnwrapped.fields + chunkFill).initialize(to: field)
+        (chunkSlots.unsafelyUnwrapped + chunkFill).initialize(to: field)
         chunkFill += 1
         frameCount += 1
     }
@@ -85,7 +90,9 @@ public struct AMIFrameParser: Sendable {
         let copied = !isKnownUniquelyReferenced(&owner)
         if copied { owner = AMIFieldChunkOwner() }
         if copied || chunk == nil || chunk!.capacity - chunkFill < needed {
-            chunk = AMIFieldChunk(capacity: max(Self.chunkCapacity, 4 * needed))
+            let fresh = AMIFieldChunk(capacity: max(Self.chunkCapacity, 4 * needed))
+            chunk = fresh
+            chunkSlots = fresh.fields
             chunkFill = 0
             frameStart = 0
         }
@@ -156,6 +163,9 @@ public struct AMIFrameParser: Sendable {
         guard let base = raw.baseAddress else { return .needMore }
         let count = raw.count
         while true {
+            if legacyBody == .none && frameCount > 0 {
+                return scanHeaderLines(base.assumingMemoryBound(to: UInt8.self), count: count)
+            }
             let lineStart = scanned
             guard lineStart < count,
                 let hit = memchr(base + lineStart, Int32(AMIASCII.lf), count - lineStart)
@@ -164,6 +174,7 @@ public struct AMIFrameParser: Sendable {
                 return .needMore
             }
             let newline = base.distance(to: UnsafeRawPointer(hit))
+            if newline >= Int(UInt32.max) { return .lineTooLong(newline - lineStart, complete: true) }
             var contentEnd = newline
             if contentEnd > lineStart && raw[contentEnd - 1] == AMIASCII.cr { contentEnd -= 1 }
             if contentEnd - lineStart > limits.maxLineLength { return .lineTooLong(contentEnd - lineStart, complete: true) }
@@ -178,6 +189,51 @@ public struct AMIFrameParser: Sendable {
                 appendHeader(raw, start: lineStart, end: contentEnd)
             }
             if frameCount > limits.maxHeaderCount { return .tooManyHeaders }
+        }
+    }
+
+    /// The hot path: the rest of a frame whose first header is in (so its room is reserved and it is
+    /// not a legacy command body). Works on locals and raw pointers, and writes the state back once.
+    private mutating func scanHeaderLines(_ bytes: UnsafePointer<UInt8>, count: Int) -> ScanStep {
+        let slots = chunkSlots.unsafelyUnwrapped
+        let maxLine = limits.maxLineLength
+        let maxHeaders = limits.maxHeaderCount
+        var position = scanned
+        var fill = chunkFill
+        var inFrame = frameCount
+        defer {
+            scanned = position
+            chunkFill = fill
+            frameCount = inFrame
+        }
+        while true {
+            let lineStart = position
+            guard lineStart < count, let hit = memchr(bytes + lineStart, Int32(AMIASCII.lf), count - lineStart) else {
+                return count - lineStart > maxLine ? .lineTooLong(count - lineStart, complete: false) : .needMore
+            }
+            let newline = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - bytes
+            if newline >= Int(UInt32.max) { return .lineTooLong(newline - lineStart, complete: true) }
+            var end = newline
+            if end > lineStart && bytes[end - 1] == AMIASCII.cr { end -= 1 }
+            if end - lineStart > maxLine { return .lineTooLong(end - lineStart, complete: true) }
+            position = newline + 1
+            if end == lineStart { return .frame(length: position) }
+            var colon = lineStart
+            while colon < end && bytes[colon] != AMIASCII.colon { colon += 1 }
+            var nameEnd = colon
+            while nameEnd > lineStart && AMIASCII.isBlank(bytes[nameEnd - 1]) { nameEnd -= 1 }
+            var valueStart = colon < end ? colon + 1 : end
+            while valueStart < end && AMIASCII.isBlank(bytes[valueStart]) { valueStart += 1 }
+            var valueEnd = end
+            while valueEnd > valueStart && AMIASCII.isBlank(bytes[valueEnd - 1]) { valueEnd -= 1 }
+            (slots + fill).initialize(
+                to: AMIFieldRange(
+                    nameStart: UInt32(truncatingIfNeeded: lineStart), nameLength: UInt32(truncatingIfNeeded: nameEnd - lineStart),
+                    valueStart: UInt32(truncatingIfNeeded: valueStart),
+                    valueLength: UInt32(truncatingIfNeeded: valueEnd - valueStart), isOutputLine: false))
+            fill += 1
+            inFrame += 1
+            if inFrame > maxHeaders { return .tooManyHeaders }
         }
     }
 
@@ -206,8 +262,9 @@ public struct AMIFrameParser: Sendable {
         var valueEnd = end
         while valueEnd > valueStart && AMIASCII.isBlank(raw[valueEnd - 1]) { valueEnd -= 1 }
         let field = AMIFieldRange(
-            nameStart: UInt32(start), nameLength: UInt32(nameEnd - start),
-            valueStart: UInt32(valueStart), valueLength: UInt32(valueEnd - valueStart), isOutputLine: false)
+            nameStart: UInt32(truncatingIfNeeded: start), nameLength: UInt32(truncatingIfNeeded: nameEnd - start),
+            valueStart: UInt32(truncatingIfNeeded: valueStart), valueLength: UInt32(truncatingIfNeeded: valueEnd - valueStart),
+            isOutputLine: false)
         if frameCount == 0 && nameEnd - start == 8 && valueEnd - valueStart == 7
             && AMIASCII.equalsIgnoringCase(raw[start..<nameEnd], "response")
             && AMIASCII.equalsIgnoringCase(raw[valueStart..<valueEnd], "follows")

@@ -3,23 +3,25 @@
 /// Inputs: ``register(actionID:action:shape:)`` when an action is written, ``receive(_:)`` for every
 /// frame, ``cancel(actionID:)`` on timeout or cancellation, ``failAll()`` when the connection ends.
 /// Outputs tell the edge what to do with each frame: complete a request, hand an event to
-/// subscribers, or drop a late response.
-struct AMIRequestTracker: Sendable {
+/// subscribers, or drop a late response. `Context` is whatever the edge keeps per request (its
+/// promise and deadline), so one dictionary serves both.
+struct AMIRequestTracker<Context> {
     /// What the tracker decided about a received frame.
-    enum Outcome: Sendable {
+    enum Outcome {
         /// An event no pending list claimed: deliver it to subscribers.
         case event(AMIEvent)
         /// An event that joined a pending list.
         case listItem
         /// A pending request finished.
-        case completed(actionID: String, action: String, result: Result<AMIResponse, AMIError>)
+        case completed(actionID: String, action: String, context: Context, result: Result<AMIResponse, AMIError>)
         /// A response whose ActionID matches nothing pending (it came after a timeout or cancellation).
         case unmatchedResponse(AMIMessage)
     }
 
-    private struct Pending: Sendable {
+    private struct Pending {
         let action: String
         let shape: AMIResponseShape
+        let context: Context
         var response: AMIMessage?
         var events: [AMIEvent] = []
     }
@@ -38,8 +40,13 @@ struct AMIRequestTracker: Sendable {
     func isPending(_ actionID: String) -> Bool { pending[actionID] != nil }
 
     /// Records a written action.
-    mutating func register(actionID: String, action: String, shape: AMIResponseShape) {
-        pending[actionID] = Pending(action: action, shape: shape)
+    mutating func register(actionID: String, action: String, shape: AMIResponseShape, context: Context) {
+        pending[actionID] = Pending(action: action, shape: shape, context: context)
+    }
+
+    /// Every pending request's ActionID and context.
+    var pendingRequests: [(actionID: String, context: Context)] {
+        pending.map { ($0.key, $0.value.context) }
     }
 
     /// Classifies one received frame.
@@ -54,7 +61,7 @@ struct AMIRequestTracker: Sendable {
                     pending[id] = nil
                     collecting -= 1
                     let response = AMIResponse(message: entry.response!, events: entry.events, completionEvent: event)
-                    return .completed(actionID: id, action: entry.action, result: .success(response))
+                    return .completed(actionID: id, action: entry.action, context: entry.context, result: .success(response))
                 }
                 entry.events.append(event)
                 pending[id] = entry
@@ -80,7 +87,7 @@ struct AMIRequestTracker: Sendable {
             let error = AMIError(
                 code, "Asterisk refused \(entry.action): \(serverMessage ?? response.status)",
                 action: entry.action, actionID: id, serverMessage: serverMessage, response: response)
-            return .completed(actionID: id, action: entry.action, result: .failure(error))
+            return .completed(actionID: id, action: entry.action, context: entry.context, result: .failure(error))
         }
         let isList: Bool
         switch entry.shape {
@@ -95,7 +102,7 @@ struct AMIRequestTracker: Sendable {
             return .listItem
         }
         pending[id] = nil
-        return .completed(actionID: id, action: entry.action, result: .success(response))
+        return .completed(actionID: id, action: entry.action, context: entry.context, result: .success(response))
     }
 
     private func isCompletion(_ event: AMIEvent, of entry: Pending) -> Bool {
@@ -104,18 +111,25 @@ struct AMIRequestTracker: Sendable {
         return false
     }
 
-    /// Forgets a pending request (timeout or cancellation); returns its action name if it was pending.
-    mutating func cancel(actionID: String) -> String? {
+    /// Forgets a pending request (timeout or cancellation); returns its action name and context if it was pending.
+    mutating func cancel(actionID: String) -> (action: String, context: Context)? {
         guard let entry = pending.removeValue(forKey: actionID) else { return nil }
         if entry.response != nil { collecting -= 1 }
-        return entry.action
+        return (entry.action, entry.context)
     }
 
-    /// Forgets every pending request (connection lost) and returns their ActionIDs and action names.
-    mutating func failAll() -> [(actionID: String, action: String)] {
-        let all = pending.map { ($0.key, $0.value.action) }
+    /// Forgets every pending request (connection lost) and returns them.
+    mutating func failAll() -> [(actionID: String, action: String, context: Context)] {
+        let all = pending.map { ($0.key, $0.value.action, $0.value.context) }
         pending.removeAll()
         collecting = 0
         return all
+    }
+}
+
+extension AMIRequestTracker where Context == Void {
+    /// Records a written action that needs no context.
+    mutating func register(actionID: String, action: String, shape: AMIResponseShape) {
+        register(actionID: actionID, action: action, shape: shape, context: ())
     }
 }

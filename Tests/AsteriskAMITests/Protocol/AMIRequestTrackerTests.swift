@@ -13,9 +13,9 @@ private func frame(_ text: String) -> AMIMessage {
 @Suite("AMIRequestTracker")
 struct AMIRequestTrackerTests {
     @Test func completesASingleResponse() {
-        var tracker = AMIRequestTracker()
+        var tracker = AMIRequestTracker<Void>()
         tracker.register(actionID: "p-1", action: "Ping", shape: .automatic)
-        guard case .completed(let id, _, .success(let response)) = tracker.receive(frame("Response: Success\r\nActionID: p-1\r\nPing: Pong\r\n\r\n")) else {
+        guard case .completed(let id, _, _, .success(let response)) = tracker.receive(frame("Response: Success\r\nActionID: p-1\r\nPing: Pong\r\n\r\n")) else {
             Issue.record("not completed")
             return
         }
@@ -25,9 +25,9 @@ struct AMIRequestTrackerTests {
     }
 
     @Test func errorResponsesFailWithServerMessage() {
-        var tracker = AMIRequestTracker()
+        var tracker = AMIRequestTracker<Void>()
         tracker.register(actionID: "l-1", action: "Login", shape: .single)
-        guard case .completed(_, _, .failure(let error)) = tracker.receive(frame("Response: Error\r\nActionID: l-1\r\nMessage: Authentication failed\r\n\r\n")) else {
+        guard case .completed(_, _, _, .failure(let error)) = tracker.receive(frame("Response: Error\r\nActionID: l-1\r\nMessage: Authentication failed\r\n\r\n")) else {
             Issue.record("not failed")
             return
         }
@@ -37,7 +37,7 @@ struct AMIRequestTrackerTests {
     }
 
     @Test func collectsAListWhileOtherEventsPassThrough() {
-        var tracker = AMIRequestTracker()
+        var tracker = AMIRequestTracker<Void>()
         tracker.register(actionID: "c-1", action: "CoreShowChannels", shape: .automatic)
         guard case .listItem = tracker.receive(frame("Response: Success\r\nActionID: c-1\r\nEventList: start\r\n\r\n")) else {
             Issue.record("list not started")
@@ -57,7 +57,7 @@ struct AMIRequestTrackerTests {
             return
         }
         _ = tracker.receive(frame("Event: CoreShowChannel\r\nActionID: c-1\r\nChannel: C\r\n\r\n"))
-        guard case .completed(_, _, .success(let response)) = tracker.receive(
+        guard case .completed(_, _, _, .success(let response)) = tracker.receive(
             frame("Event: CoreShowChannelsComplete\r\nActionID: c-1\r\nEventList: Complete\r\nListItems: 2\r\n\r\n"))
         else {
             Issue.record("list not completed")
@@ -68,11 +68,11 @@ struct AMIRequestTrackerTests {
     }
 
     @Test func explicitListShapeCompletesOnNamedEvent() {
-        var tracker = AMIRequestTracker()
+        var tracker = AMIRequestTracker<Void>()
         tracker.register(actionID: "s-1", action: "Status", shape: .eventList(completeEvent: "StatusComplete"))
         _ = tracker.receive(frame("Response: Success\r\nActionID: s-1\r\nMessage: Channel status will follow\r\n\r\n"))
         _ = tracker.receive(frame("Event: Status\r\nActionID: s-1\r\n\r\n"))
-        guard case .completed(_, _, .success(let response)) = tracker.receive(frame("Event: StatusComplete\r\nActionID: s-1\r\nItems: 1\r\n\r\n")) else {
+        guard case .completed(_, _, _, .success(let response)) = tracker.receive(frame("Event: StatusComplete\r\nActionID: s-1\r\nItems: 1\r\n\r\n")) else {
             Issue.record("not completed by name")
             return
         }
@@ -80,9 +80,9 @@ struct AMIRequestTrackerTests {
     }
 
     @Test func lateResponsesAfterCancelAreUnmatched() {
-        var tracker = AMIRequestTracker()
+        var tracker = AMIRequestTracker<Void>()
         tracker.register(actionID: "x", action: "Ping", shape: .single)
-        #expect(tracker.cancel(actionID: "x") == "Ping")
+        #expect(tracker.cancel(actionID: "x")?.action == "Ping")
         guard case .unmatchedResponse = tracker.receive(frame("Response: Success\r\nActionID: x\r\n\r\n")) else {
             Issue.record("late response was matched")
             return
@@ -90,7 +90,7 @@ struct AMIRequestTrackerTests {
     }
 
     @Test func failAllReturnsEveryPendingRequest() {
-        var tracker = AMIRequestTracker()
+        var tracker = AMIRequestTracker<Void>()
         tracker.register(actionID: "a", action: "Ping", shape: .single)
         tracker.register(actionID: "b", action: "CoreShowChannels", shape: .automatic)
         _ = tracker.receive(frame("Response: Success\r\nActionID: b\r\nEventList: start\r\n\r\n"))
@@ -105,7 +105,7 @@ struct AMIRequestTrackerTests {
     /// Replays a real session: every action the client sent completes from Asterisk's bytes.
     @Test(arguments: ["ami-basic", "ami-originate", "asterisk-20/ami-basic", "asterisk-20/ami-originate"])
     func replayOfARealSessionCompletesEveryAction(name: String) throws {
-        var tracker = AMIRequestTracker()
+        var tracker = AMIRequestTracker<Void>()
         var parser = AMIFrameParser()
         var buffer = ByteBuffer()
         var completed: Set<String> = []
@@ -123,7 +123,7 @@ struct AMIRequestTrackerTests {
             case "in":
                 buffer.writeBytes(chunk.data)
                 while let output = try parser.next(from: &buffer) {
-                    if case .message(let message) = output, case .completed(let id, _, _) = tracker.receive(message) {
+                    if case .message(let message) = output, case .completed(let id, _, _, _) = tracker.receive(message) {
                         completed.insert(id)
                     }
                 }

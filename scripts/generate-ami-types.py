@@ -167,7 +167,7 @@ class Docs:
 def type_name(name, suffix):
     base = re.sub(r"[^A-Za-z0-9]", "", name)
     base = base[0].upper() + base[1:]
-    return base + suffix
+    return base if base.endswith(suffix) else base + suffix
 
 
 def generate_action(docs, name, manager, event_types):

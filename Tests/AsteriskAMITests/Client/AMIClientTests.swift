@@ -215,3 +215,74 @@ struct AMIClientTests {
         }
     }
 }
+
+@Suite("AMIClient subscribers, ActionIDs and Service")
+struct AMIClientSubscriberTests {
+    @Test func independentSubscribersEachGetTheirOwnEvents() async throws {
+        let server = try await FakeAMIServer.start()
+        let client = makeClient(server)
+        try await client.connect()
+        let all = client.events()
+        let peers = client.events(named: "PeerStatus")
+        let reachable = client.events(of: PeerStatusEvent.self, where: .matching { $0["PeerStatus"] == "Reachable" })
+        server.emit(event: "PeerStatus", ["Peer": "PJSIP/1", "PeerStatus": "Unreachable"])
+        server.emit(event: "Other")
+        server.emit(event: "PeerStatus", ["Peer": "PJSIP/2", "PeerStatus": "Reachable"])
+        var allIterator = all.makeAsyncIterator()
+        var names: [String] = []
+        while names.count < 3, let event = try await allIterator.next() {
+            if event.isNamed("FullyBooted") { continue }
+            names.append(event.name)
+        }
+        #expect(names == ["PeerStatus", "Other", "PeerStatus"])
+        var peerIterator = peers.makeAsyncIterator()
+        #expect(try await peerIterator.next()?["Peer"] == "PJSIP/1")
+        #expect(try await peerIterator.next()?["Peer"] == "PJSIP/2")
+        var reachableIterator = reachable.makeAsyncIterator()
+        #expect(try await reachableIterator.next()?.peer == "PJSIP/2")
+        await client.close()
+        await server.stop()
+    }
+
+    @Test func actionIDsAreUniqueAcrossClientsAndReconnects() async throws {
+        let server = try await FakeAMIServer.start()
+        let first = makeClient(server)
+        let second = makeClient(server)
+        try await first.connect()
+        try await second.connect()
+        for _ in 0..<20 {
+            _ = try await first.send(PingAction())
+            _ = try await second.send(PingAction())
+        }
+        server.dropAllConnections()
+        try await server.waitForLoggedInSessions(2)
+        for client in [first, second] {
+            var answered = false
+            for _ in 0..<500 where !answered {
+                answered = (try? await client.send(PingAction())) != nil
+                if !answered { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            #expect(answered)
+        }
+        let ids = server.receivedActions.compactMap { $0["ActionID"] }
+        #expect(ids.count >= 44)
+        #expect(Set(ids).count == ids.count)
+        await first.close()
+        await second.close()
+        await server.stop()
+    }
+
+    @Test func runsAsAServiceUntilCancelled() async throws {
+        let server = try await FakeAMIServer.start()
+        let client = makeClient(server)
+        let service = Task { try await client.run() }
+        var states = client.connectionStates().makeAsyncIterator()
+        while let state = await states.next(), !state.isConnected {}
+        _ = try await client.send(PingAction())
+        service.cancel()
+        try await service.value
+        #expect(client.connectionState == .closed)
+        #expect(server.receivedActions.last?["Action"] == "Logoff")
+        await server.stop()
+    }
+}

@@ -196,16 +196,6 @@ final class AMIConnectionHandler: ChannelDuplexHandler {
     /// The handler's context while it is in the pipeline, for direct submission.
     private(set) var context: ChannelHandlerContext?
 
-    /// Submits requests from the connection's outbox (on the event loop).
-    func submit(_ requests: [AMIOutboundRequest]) {
-        guard let context else {
-            let error = closeReason ?? AMIError(.connectionClosed, "the connection to Asterisk is closed")
-            for request in requests { request.promise.fail(error.with(action: request.action, actionID: request.actionID)) }
-            return
-        }
-        submit(requests, context: context)
-    }
-
     func channelInactive(context: ChannelHandlerContext) {
         isActive = false
         flushEvents()
@@ -223,9 +213,9 @@ final class AMIConnectionHandler: ChannelDuplexHandler {
 
     // MARK: outbound
 
-    /// Writes a batch of requests as one buffer and flushes once (called by ``AMIConnection`` on the event loop).
-    func submit(_ requests: [AMIOutboundRequest], context: ChannelHandlerContext) {
-        guard isActive else {
+    /// Writes a batch of requests from the connection's outbox as one buffer and flushes once (on the event loop).
+    func submit(_ requests: [AMIOutboundRequest]) {
+        guard isActive, let context else {
             let error = closeReason ?? AMIError(.connectionClosed, "the connection to Asterisk is closed")
             for request in requests { request.promise.fail(error.with(action: request.action, actionID: request.actionID)) }
             return

@@ -49,6 +49,7 @@ let package = Package(
             name: "AsteriskTesting",
             dependencies: [
                 "AsteriskAMI",
+                "AsteriskAGI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -102,6 +103,7 @@ let package = Package(
             name: "AsteriskAGITests",
             dependencies: [
                 "AsteriskAGI",
+                "AsteriskTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             resources: [.copy("Fixtures")]

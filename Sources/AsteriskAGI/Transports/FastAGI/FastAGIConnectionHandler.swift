@@ -1,0 +1,135 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// The NIO edge of one FastAGI call: reads the environment, then pairs each reply with the command
+/// that is waiting for it (AGI is strictly one command at a time) and notes `HANGUP` notices.
+final class FastAGIConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let reader: AGILineReader
+    private var environmentParser: AGIEnvironmentParser? = AGIEnvironmentParser()
+    private var replyParser = AGIReplyParser()
+    private var buffer: ByteBuffer?
+    private var pending: (promise: EventLoopPromise<AGIReply>, timer: Scheduled<Void>?, command: String)?
+    private var closeReason: AGIError?
+    private var context: ChannelHandlerContext?
+    /// Set when Asterisk says `HANGUP`; read by the transport from any thread.
+    let hungUp: NIOLockedValueBox<Bool>
+    private let onEnvironment: (AGIEnvironment, Channel, NIOLoopBound<FastAGIConnectionHandler>) -> Void
+    private let logger: Logger
+
+    init(
+        maxLineLength: Int, hungUp: NIOLockedValueBox<Bool>, logger: Logger,
+        onEnvironment: @escaping (AGIEnvironment, Channel, NIOLoopBound<FastAGIConnectionHandler>) -> Void
+    ) {
+        self.reader = AGILineReader(maxLineLength: maxLineLength)
+        self.hungUp = hungUp
+        self.logger = logger
+        self.onEnvironment = onEnvironment
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var incoming = unwrapInboundIn(data)
+        if buffer == nil || buffer!.readableBytes == 0 { buffer = incoming } else { buffer!.writeBuffer(&incoming) }
+        do {
+            while let line = try reader.nextLine(from: &buffer!) {
+                try handle(line, channel: context.channel)
+            }
+        } catch let error as AGIError {
+            fail(error, context: context)
+            return
+        } catch {
+            fail(AGIError(.malformedReply, "\(error)"), context: context)
+            return
+        }
+        if buffer!.readableBytes == 0 { buffer = nil } else if buffer!.readerIndex > 16 * 1024 { buffer!.discardReadBytes() }
+    }
+
+    private func handle(_ line: String, channel: Channel) throws {
+        if var parser = environmentParser {
+            let environment = try parser.feed(line: line)
+            environmentParser = parser
+            if let environment {
+                environmentParser = nil
+                onEnvironment(environment, channel, NIOLoopBound(self, eventLoop: channel.eventLoop))
+            }
+            return
+        }
+        for output in try replyParser.feed(line: line) {
+            switch output {
+            case .hangup:
+                hungUp.withLockedValue { $0 = true }
+            case .reply(let reply):
+                guard let waiting = pending else {
+                    logger.debug("AGI reply with no command waiting dropped", metadata: ["asterisk.agi.reply": "\(reply.line)"])
+                    continue
+                }
+                pending = nil
+                waiting.timer?.cancel()
+                waiting.promise.succeed(reply)
+            }
+        }
+    }
+
+    private func fail(_ error: AGIError, context: ChannelHandlerContext) {
+        logger.warning("FastAGI protocol error, closing the call", metadata: ["asterisk.error": "\(error)"])
+        if closeReason == nil { closeReason = error }
+        context.close(promise: nil)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if closeReason == nil { closeReason = AGIError(.connectionClosed, "the connection failed: \(error)") }
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if let waiting = pending {
+            pending = nil
+            waiting.timer?.cancel()
+            let gone = hungUp.withLockedValue { $0 }
+            waiting.promise.fail(
+                closeReason
+                    ?? AGIError(
+                        gone ? .hangup : .connectionClosed,
+                        gone ? "the call hung up" : "Asterisk closed the AGI connection", command: waiting.command))
+        }
+        context.fireChannelInactive()
+    }
+
+    /// Writes one command and remembers who waits for its reply (on the event loop).
+    func submit(_ bytes: ByteBuffer, command: String, timeout: TimeAmount?, promise: EventLoopPromise<AGIReply>) {
+        guard let context, context.channel.isActive else {
+            promise.fail(closeReason ?? AGIError(.connectionClosed, "the AGI connection is closed", command: command))
+            return
+        }
+        guard pending == nil else {
+            promise.fail(AGIError(.invalidArgument, "another command is still waiting for its reply", command: command))
+            return
+        }
+        var timer: Scheduled<Void>?
+        if let timeout {
+            let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+            timer = context.eventLoop.scheduleTask(in: timeout) { bound.value.expire() }
+        }
+        pending = (promise, timer, command)
+        context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+    }
+
+    /// No reply came in time: the session can no longer be kept in step, so it is closed.
+    private func expire() {
+        guard let waiting = pending, let context else { return }
+        closeReason = AGIError(.timeout, "no reply from Asterisk in time", command: waiting.command)
+        context.close(promise: nil)
+    }
+
+    /// Closes the call (on the event loop).
+    func close(reason: AGIError) {
+        if closeReason == nil { closeReason = reason }
+        context?.close(promise: nil)
+    }
+}

@@ -1,0 +1,44 @@
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// The ``AGITransport`` of one FastAGI connection.
+final class FastAGITransport: AGITransport {
+    let environment: AGIEnvironment
+    let channel: Channel
+    private let handler: NIOLoopBound<FastAGIConnectionHandler>
+    private let hungUp: NIOLockedValueBox<Bool>
+
+    init(environment: AGIEnvironment, channel: Channel, handler: NIOLoopBound<FastAGIConnectionHandler>, hungUp: NIOLockedValueBox<Bool>) {
+        self.environment = environment
+        self.channel = channel
+        self.handler = handler
+        self.hungUp = hungUp
+    }
+
+    var hangupObserved: Bool { hungUp.withLockedValue { $0 } }
+
+    func execute(_ command: AGICommand, timeout: Duration?) async throws -> AGIReply {
+        var bytes = channel.allocator.buffer(capacity: 64)
+        try command.encode(into: &bytes)
+        let promise = channel.eventLoop.makePromise(of: AGIReply.self)
+        let handler = self.handler
+        let name = command.name
+        let amount = timeout.map { TimeAmount.nanoseconds(Int64($0.components.seconds) * 1_000_000_000 + $0.components.attoseconds / 1_000_000_000) }
+        channel.eventLoop.execute {
+            handler.value.submit(bytes, command: name, timeout: amount, promise: promise)
+        }
+        let channel = self.channel
+        return try await withTaskCancellationHandler {
+            try await promise.futureResult.get()
+        } onCancel: {
+            // A command cannot be taken back; closing is the only way to stay in step.
+            channel.eventLoop.execute {
+                handler.value.close(reason: AGIError(.connectionClosed, "the command's task was cancelled", command: name))
+            }
+        }
+    }
+
+    func close() async {
+        try? await channel.close()
+    }
+}

@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "AsteriskTesting", targets: ["AsteriskTesting"]),
         .executable(name: "astctl", targets: ["astctl"]),
         .executable(name: "ami-bench", targets: ["ami-bench"]),
+        .executable(name: "fastagi-bench", targets: ["fastagi-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -74,6 +75,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/ami-bench"
+        ),
+        .executableTarget(
+            name: "fastagi-bench",
+            dependencies: [
+                "AsteriskAGI",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/fastagi-bench"
         ),
         .executableTarget(
             name: "ami-quickstart",

@@ -12,7 +12,9 @@ final class FastAGIConnectionHandler: ChannelInboundHandler {
     private var environmentParser: AGIEnvironmentParser? = AGIEnvironmentParser()
     private var replyParser = AGIReplyParser()
     private var buffer: ByteBuffer?
-    private var pending: (promise: EventLoopPromise<AGIReply>, timer: Scheduled<Void>?, command: String)?
+    private var pending: (promise: EventLoopPromise<AGIReply>, deadline: NIODeadline?, command: String)?
+    /// One timer per connection, re-armed lazily: commands only record their deadline.
+    private var timer: Scheduled<Void>?
     private var closeReason: AGIError?
     private var context: ChannelHandlerContext?
     /// Set when Asterisk says `HANGUP`; read by the transport from any thread.
@@ -70,7 +72,6 @@ final class FastAGIConnectionHandler: ChannelInboundHandler {
                     continue
                 }
                 pending = nil
-                waiting.timer?.cancel()
                 waiting.promise.succeed(reply)
             }
         }
@@ -88,9 +89,10 @@ final class FastAGIConnectionHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
         if let waiting = pending {
             pending = nil
-            waiting.timer?.cancel()
             let gone = hungUp.withLockedValue { $0 }
             waiting.promise.fail(
                 closeReason
@@ -111,20 +113,28 @@ final class FastAGIConnectionHandler: ChannelInboundHandler {
             promise.fail(AGIError(.invalidArgument, "another command is still waiting for its reply", command: command))
             return
         }
-        var timer: Scheduled<Void>?
-        if let timeout {
-            let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-            timer = context.eventLoop.scheduleTask(in: timeout) { bound.value.expire() }
-        }
-        pending = (promise, timer, command)
+        let deadline = timeout.map { NIODeadline.now() + $0 }
+        pending = (promise, deadline, command)
+        if let deadline, timer == nil { arm(at: deadline, context: context) }
         context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
     }
 
-    /// No reply came in time: the session can no longer be kept in step, so it is closed.
-    private func expire() {
-        guard let waiting = pending, let context else { return }
-        closeReason = AGIError(.timeout, "no reply from Asterisk in time", command: waiting.command)
-        context.close(promise: nil)
+    private func arm(at deadline: NIODeadline, context: ChannelHandlerContext) {
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(deadline: deadline) { bound.value.timerFired() }
+    }
+
+    /// Closes the call if the waiting command is overdue (it can no longer be kept in step); otherwise
+    /// re-arms for the waiting command's deadline.
+    private func timerFired() {
+        timer = nil
+        guard let waiting = pending, let deadline = waiting.deadline, let context else { return }
+        if deadline <= .now() {
+            closeReason = AGIError(.timeout, "no reply from Asterisk in time", command: waiting.command)
+            context.close(promise: nil)
+        } else {
+            arm(at: deadline, context: context)
+        }
     }
 
     /// Closes the call (on the event loop).

@@ -38,13 +38,18 @@ public final class FastAGIServer: Sendable {
         public var priorityOnError: String?
         /// The longest line accepted from Asterisk.
         public var maxLineLength: Int
+        /// Whether call handlers run on their connection's event loop (fastest: a reply resumes the
+        /// handler on the same thread). Turn it off for handlers that do blocking or CPU-heavy work,
+        /// which would otherwise hold up the other calls on that loop.
+        public var runsHandlersOnEventLoop: Bool
 
         /// Creates a configuration.
         public init(
             host: String = "127.0.0.1", port: Int = 4573, maximumSessions: Int = 10_000,
             idleTimeout: Duration? = .seconds(600), shutdownGracePeriod: Duration = .seconds(10),
-            priorityOnError: String? = nil, maxLineLength: Int = 16 * 1024
+            priorityOnError: String? = nil, maxLineLength: Int = 16 * 1024, runsHandlersOnEventLoop: Bool = true
         ) {
+            self.runsHandlersOnEventLoop = runsHandlersOnEventLoop
             self.host = host
             self.port = port
             self.maximumSessions = maximumSessions
@@ -144,11 +149,11 @@ public final class FastAGIServer: Sendable {
             return
         }
         let priorityOnError = configuration.priorityOnError
-        let task = Task {
+        let body: @Sendable () async -> Void = {
             do {
                 try await route(call)
-            } catch let error as AGIError where error.code == .hangup {
-                call.logger.debug("FastAGI call hung up", metadata: ["asterisk.error": "\(error)"])
+            } catch let error as AGIError where error.code == .hangup || error.code == .connectionClosed {
+                call.logger.debug("FastAGI call ended by Asterisk", metadata: ["asterisk.error": "\(error)"])
             } catch {
                 call.logger.error("FastAGI handler failed", metadata: ["asterisk.error": "\(error)"])
                 if let priorityOnError, !transport.hangupObserved {
@@ -156,6 +161,12 @@ public final class FastAGIServer: Sendable {
                 }
             }
             await transport.close()
+        }
+        let task: Task<Void, Never>
+        if configuration.runsHandlersOnEventLoop, #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *) {
+            task = Task(executorPreference: EventLoopTaskExecutor.forLoop(channel.eventLoop)) { await body() }
+        } else {
+            task = Task { await body() }
         }
         let attached = state.withLockedValue { state -> Bool in
             guard state.sessions[id] != nil else { return false }

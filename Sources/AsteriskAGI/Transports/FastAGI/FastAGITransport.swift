@@ -24,8 +24,12 @@ final class FastAGITransport: AGITransport {
         let handler = self.handler
         let name = command.name
         let amount = timeout.map { TimeAmount.nanoseconds(Int64($0.components.seconds) * 1_000_000_000 + $0.components.attoseconds / 1_000_000_000) }
-        channel.eventLoop.execute {
+        if channel.eventLoop.inEventLoop {
             handler.value.submit(bytes, command: name, timeout: amount, promise: promise)
+        } else {
+            channel.eventLoop.execute {
+                handler.value.submit(bytes, command: name, timeout: amount, promise: promise)
+            }
         }
         let channel = self.channel
         return try await withTaskCancellationHandler {

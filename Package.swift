@@ -92,6 +92,11 @@ let package = Package(
             path: "Examples/AMIQuickstart"
         ),
         .executableTarget(
+            name: "fastagi-ivr",
+            dependencies: ["AsteriskAGI", "AsteriskTesting"],
+            path: "Examples/FastAGIIVR"
+        ),
+        .executableTarget(
             name: "ami-event-tail",
             dependencies: ["AsteriskAMI", "AsteriskTesting"],
             path: "Examples/AMIEventTail"

@@ -97,6 +97,11 @@ let package = Package(
             path: "Examples/FastAGIIVR"
         ),
         .executableTarget(
+            name: "classic-agi-script",
+            dependencies: ["AsteriskAGI", .product(name: "Logging", package: "swift-log")],
+            path: "Examples/ClassicAGIScript"
+        ),
+        .executableTarget(
             name: "ami-event-tail",
             dependencies: ["AsteriskAMI", "AsteriskTesting"],
             path: "Examples/AMIEventTail"

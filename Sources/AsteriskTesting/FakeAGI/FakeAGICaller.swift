@@ -36,13 +36,40 @@ public enum FakeAGICaller {
                     try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
-        return try await withThrowingTaskGroup(of: FakeAGICallRecord.self) { group in
+        let environment = environmentBlock(
+            request: "agi://\(host):\(port)/\(script)", networkScript: script, arguments: arguments, extra: extra)
+        return try await converse(over: channel, environment: environment, dialogue: dialogue, timeout: timeout)
+    }
+
+    /// Plays Asterisk against a classic AGI program through pipes: writes the environment and the
+    /// replies to `toScript`, reads its commands from `fromScript`, until the program closes its output.
+    public static func drive(
+        toScript: CInt, fromScript: CInt, script: String = "/var/lib/asterisk/agi-bin/app", arguments: [String] = [],
+        environment extra: [String: String] = [:], dialogue: FakeAGIDialogue = FakeAGIDialogue(),
+        timeout: Duration = .seconds(10)
+    ) async throws -> FakeAGICallRecord {
+        let channel = try await NIOPipeBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .takingOwnershipOfDescriptors(input: fromScript, output: toScript) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        let environment = environmentBlock(request: script, networkScript: nil, arguments: arguments, extra: extra)
+        return try await converse(over: channel, environment: environment, dialogue: dialogue, timeout: timeout)
+    }
+
+    /// Sends the environment, then answers each command line until the other side closes.
+    static func converse(
+        over channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, environment: String, dialogue: FakeAGIDialogue,
+        timeout: Duration
+    ) async throws -> FakeAGICallRecord {
+        try await withThrowingTaskGroup(of: FakeAGICallRecord.self) { group in
             group.addTask {
                 var conversation = FakeAGIConversation(dialogue: dialogue)
                 return try await channel.executeThenClose { inbound, outbound in
                     // A server that refuses the call closes at once; what was recorded so far is the outcome.
                     do {
-                        try await outbound.write(ByteBuffer(string: environmentBlock(host: host, port: port, script: script, arguments: arguments, extra: extra)))
+                        try await outbound.write(ByteBuffer(string: environment))
                         var buffer = ByteBuffer()
                         let reader = AGILineReader()
                         for try await var chunk in inbound {
@@ -61,18 +88,18 @@ public enum FakeAGICaller {
             }
             group.addTask {
                 try await Task.sleep(for: timeout)
-                throw AGIError(.timeout, "the FastAGI server did not end the call within \(timeout)")
+                throw AGIError(.timeout, "the AGI program did not end the call within \(timeout)")
             }
             defer { group.cancelAll() }
             return try await group.next()!
         }
     }
 
-    /// The environment block Asterisk 23 sends for `agi://host:port/script`.
-    static func environmentBlock(host: String, port: Int, script: String, arguments: [String], extra: [String: String]) -> String {
-        var entries: [(String, String)] = [
-            ("agi_network", "yes"), ("agi_network_script", script), ("agi_request", "agi://\(host):\(port)/\(script)"),
-            ("agi_channel", "PJSIP/100-00000001"), ("agi_language", "en"), ("agi_type", "PJSIP"),
+    /// The environment block Asterisk 23 sends (FastAGI when `networkScript` is given, classic otherwise).
+    static func environmentBlock(request: String, networkScript: String?, arguments: [String], extra: [String: String]) -> String {
+        var entries: [(String, String)] = networkScript.map { [("agi_network", "yes"), ("agi_network_script", $0)] } ?? []
+        entries += [
+            ("agi_request", request), ("agi_channel", "PJSIP/100-00000001"), ("agi_language", "en"), ("agi_type", "PJSIP"),
             ("agi_uniqueid", "1795407300.13"), ("agi_version", "23.4.1"), ("agi_callerid", "5551234"),
             ("agi_calleridname", "Lab"), ("agi_callingpres", "0"), ("agi_callingani2", "0"), ("agi_callington", "0"),
             ("agi_callingtns", "0"), ("agi_dnid", "100"), ("agi_rdnis", "unknown"), ("agi_context", "default"),

@@ -110,7 +110,7 @@ public final class FastAGIServer: Sendable {
                         return
                     }
                     let hungUp = NIOLockedValueBox(false)
-                    let handler = FastAGIConnectionHandler(maxLineLength: maxLine, hungUp: hungUp, logger: logger) {
+                    let handler = AGIConnectionHandler(maxLineLength: maxLine, hungUp: hungUp, logger: logger) {
                         [self] environment, channel, handler in
                         launch(id: id, environment: environment, channel: channel, handler: handler, hungUp: hungUp)
                     }
@@ -138,10 +138,10 @@ public final class FastAGIServer: Sendable {
 
     /// Runs the routed handler for a call whose environment has arrived.
     private func launch(
-        id: UInt64, environment: AGIEnvironment, channel: Channel, handler: NIOLoopBound<FastAGIConnectionHandler>,
+        id: UInt64, environment: AGIEnvironment, channel: Channel, handler: NIOLoopBound<AGIConnectionHandler>,
         hungUp: NIOLockedValueBox<Bool>
     ) {
-        let transport = FastAGITransport(environment: environment, channel: channel, handler: handler, hungUp: hungUp)
+        let transport = AGIStreamTransport(environment: environment, channel: channel, handler: handler, hungUp: hungUp)
         let call = AGIChannel(transport: TimedTransport(base: transport, timeout: configuration.idleTimeout), logger: logger)
         guard let route = router.handler(for: environment.script) else {
             call.logger.warning("FastAGI call for an unrouted script", metadata: ["asterisk.agi.script": "\(environment.script)"])
@@ -241,7 +241,7 @@ extension FastAGIServer: Service {
 
 /// Applies the server's idle timeout to commands that have none of their own.
 struct TimedTransport: AGITransport {
-    let base: FastAGITransport
+    let base: AGIStreamTransport
     let timeout: Duration?
 
     var environment: AGIEnvironment { base.environment }

@@ -1,14 +1,14 @@
 import NIOConcurrencyHelpers
 import NIOCore
 
-/// The ``AGITransport`` of one FastAGI connection.
-final class FastAGITransport: AGITransport {
+/// The ``AGITransport`` of one byte-stream session: a FastAGI connection or classic AGI stdin/stdout.
+final class AGIStreamTransport: AGITransport {
     let environment: AGIEnvironment
     let channel: Channel
-    private let handler: NIOLoopBound<FastAGIConnectionHandler>
+    private let handler: NIOLoopBound<AGIConnectionHandler>
     private let hungUp: NIOLockedValueBox<Bool>
 
-    init(environment: AGIEnvironment, channel: Channel, handler: NIOLoopBound<FastAGIConnectionHandler>, hungUp: NIOLockedValueBox<Bool>) {
+    init(environment: AGIEnvironment, channel: Channel, handler: NIOLoopBound<AGIConnectionHandler>, hungUp: NIOLockedValueBox<Bool>) {
         self.environment = environment
         self.channel = channel
         self.handler = handler

@@ -2,9 +2,10 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 
-/// The NIO edge of one FastAGI call: reads the environment, then pairs each reply with the command
-/// that is waiting for it (AGI is strictly one command at a time) and notes `HANGUP` notices.
-final class FastAGIConnectionHandler: ChannelInboundHandler {
+/// The NIO edge of one AGI session (a FastAGI connection, or a classic script's stdin and stdout):
+/// reads the environment, then pairs each reply with the command that is waiting for it (AGI is
+/// strictly one command at a time) and notes `HANGUP` notices.
+final class AGIConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -19,12 +20,12 @@ final class FastAGIConnectionHandler: ChannelInboundHandler {
     private var context: ChannelHandlerContext?
     /// Set when Asterisk says `HANGUP`; read by the transport from any thread.
     let hungUp: NIOLockedValueBox<Bool>
-    private let onEnvironment: (AGIEnvironment, Channel, NIOLoopBound<FastAGIConnectionHandler>) -> Void
+    private let onEnvironment: (AGIEnvironment, Channel, NIOLoopBound<AGIConnectionHandler>) -> Void
     private let logger: Logger
 
     init(
         maxLineLength: Int, hungUp: NIOLockedValueBox<Bool>, logger: Logger,
-        onEnvironment: @escaping (AGIEnvironment, Channel, NIOLoopBound<FastAGIConnectionHandler>) -> Void
+        onEnvironment: @escaping (AGIEnvironment, Channel, NIOLoopBound<AGIConnectionHandler>) -> Void
     ) {
         self.reader = AGILineReader(maxLineLength: maxLineLength)
         self.hungUp = hungUp
@@ -78,7 +79,7 @@ final class FastAGIConnectionHandler: ChannelInboundHandler {
     }
 
     private func fail(_ error: AGIError, context: ChannelHandlerContext) {
-        logger.warning("FastAGI protocol error, closing the call", metadata: ["asterisk.error": "\(error)"])
+        logger.warning("AGI protocol error, closing the session", metadata: ["asterisk.error": "\(error)"])
         if closeReason == nil { closeReason = error }
         context.close(promise: nil)
     }

@@ -1,0 +1,129 @@
+import Dispatch
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Classic AGI: the program Asterisk starts with `AGI(script)`, talking over stdin and stdout.
+///
+/// ```swift
+/// @main struct Script {
+///     static func main() async throws {
+///         let call = try await ClassicAGI.connect()
+///         try await call.answer()
+///         try await call.streamFile("hello-world")
+///     }
+/// }
+/// ```
+///
+/// When the caller hangs up, Asterisk sends `HANGUP` on stdin and, unless `AGISIGHUP=no` is set on
+/// the channel, the `SIGHUP` signal, whose default action would end the program: ``connect(input:output:handlesSIGHUP:logger:)``
+/// catches it and reports it through ``AGIChannel/isHungUp`` instead. Set `AGIEXITONHANGUP=yes` on
+/// the channel if you would rather Asterisk ended the script on hangup.
+public enum ClassicAGI {
+    /// Reads the environment from `input` and returns the call, ready for commands.
+    ///
+    /// - Parameters:
+    ///   - input: the descriptor Asterisk writes to (standard input).
+    ///   - output: the descriptor Asterisk reads (standard output; do not `print` to it yourself).
+    ///   - handlesSIGHUP: whether to turn `SIGHUP` into a hangup flag rather than let it end the process.
+    public static func connect(
+        input: CInt = 0, output: CInt = 1, handlesSIGHUP: Bool = true, logger: Logger = Logger(label: "asterisk.agi")
+    ) async throws -> AGIChannel {
+        let hungUp = NIOLockedValueBox(false)
+        let ready = MultiThreadedEventLoopGroup.singleton.next().makePromise(of: AGIStreamTransport.self)
+        let channel = try await NIOPipeBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let handler = AGIConnectionHandler(maxLineLength: 16 * 1024, hungUp: hungUp, logger: logger) {
+                        environment, channel, handler in
+                        ready.succeed(
+                            AGIStreamTransport(environment: environment, channel: channel, handler: handler, hungUp: hungUp))
+                    }
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                }
+            }
+            .takingOwnershipOfDescriptors(input: input, output: output).get()
+        channel.closeFuture.whenComplete { _ in
+            ready.fail(AGIError(.malformedEnvironment, "the input ended before the AGI environment was complete"))
+        }
+        if handlesSIGHUP { SIGHUPWatcher.install(hungUp) }
+        return AGIChannel(transport: try await ready.futureResult.get(), logger: logger)
+    }
+
+    /// EAGI's audio: what the caller says, read from descriptor 3 (8 kHz signed-linear 16-bit mono
+    /// unless the channel's codec says otherwise), cut into frames of `frameSize` bytes (320 = 20 ms).
+    public static func audio(descriptor: CInt = 3, frameSize: Int = 320) async throws -> EAGIAudioStream {
+        let channel = try await NIOPipeBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .takingOwnershipOfDescriptor(input: descriptor) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, Never>(wrappingChannelSynchronously: channel)
+                }
+            }
+        return EAGIAudioStream(channel: channel, frameSize: max(1, frameSize))
+    }
+}
+
+/// EAGI audio frames as an `AsyncSequence`; it ends when Asterisk closes descriptor 3.
+public struct EAGIAudioStream: AsyncSequence, Sendable {
+    /// One frame of audio bytes.
+    public typealias Element = ByteBuffer
+
+    let channel: NIOAsyncChannel<ByteBuffer, Never>
+    let frameSize: Int
+
+    /// Starts reading.
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(base: channel.inbound.makeAsyncIterator(), frameSize: frameSize)
+    }
+
+    /// Reads frames of exactly `frameSize` bytes (the last one may be shorter).
+    public struct Iterator: AsyncIteratorProtocol {
+        var base: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
+        let frameSize: Int
+        var pending = ByteBuffer()
+        var finished = false
+
+        /// The next frame, or nil at the end of the audio.
+        public mutating func next() async throws -> ByteBuffer? {
+            while pending.readableBytes < frameSize && !finished {
+                if var chunk = try await base.next() {
+                    pending.writeBuffer(&chunk)
+                } else {
+                    finished = true
+                }
+            }
+            guard pending.readableBytes > 0 else { return nil }
+            return pending.readSlice(length: Swift.min(frameSize, pending.readableBytes))
+        }
+    }
+}
+
+/// Turns `SIGHUP` into a hangup flag for classic AGI.
+enum SIGHUPWatcher {
+    /// The one signal source, kept alive for the process's lifetime.
+    nonisolated(unsafe) private static var source: (any DispatchSourceSignal)?
+    private static let installed = NIOLockedValueBox(false)
+    private static let flags = NIOLockedValueBox<[NIOLockedValueBox<Bool>]>([])
+
+    static func install(_ flag: NIOLockedValueBox<Bool>) {
+        flags.withLockedValue { $0.append(flag) }
+        installed.withLockedValue { installed in
+            guard !installed else { return }
+            installed = true
+            signal(SIGHUP, SIG_IGN)
+            let signalSource = DispatchSource.makeSignalSource(signal: SIGHUP)
+            signalSource.setEventHandler {
+                for flag in flags.withLockedValue({ $0 }) { flag.withLockedValue { $0 = true } }
+            }
+            signalSource.resume()
+            source = signalSource
+        }
+    }
+}

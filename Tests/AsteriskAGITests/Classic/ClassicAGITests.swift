@@ -1,0 +1,84 @@
+import AsteriskAGI
+import AsteriskTesting
+import NIOCore
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A pipe as (read end, write end).
+private func makePipe() throws -> (read: CInt, write: CInt) {
+    var fds: [CInt] = [0, 0]
+    try #require(pipe(&fds) == 0, "pipe() failed")
+    return (fds[0], fds[1])
+}
+
+@Suite("Classic AGI over pipes", .serialized)
+struct ClassicAGITests {
+    @Test func aScriptTalksThroughStdinAndStdout() async throws {
+        let toScript = try makePipe()
+        let fromScript = try makePipe()
+        async let record = FakeAGICaller.drive(
+            toScript: toScript.write, fromScript: fromScript.read, arguments: ["a1", "a 2"],
+            dialogue: FakeAGIDialogue(digitEntries: ["42"], variables: ["CALLERID(num)": "5551234"]))
+        let call = try await ClassicAGI.connect(input: toScript.read, output: fromScript.write, handlesSIGHUP: false)
+        #expect(!call.environment.isNetwork)
+        #expect(call.environment.arguments == ["a1", "a 2"])
+        try await call.answer()
+        #expect(try await call.getData("beep", timeout: .seconds(3), maxDigits: 3).digits == "42")
+        #expect(try await call.getVariable("CALLERID(num)") == "5551234")
+        try await call.setVariable("RESULT", "ok done")
+        await call.close()
+        let dialogue = try await record
+        #expect(dialogue.commands.map(\.line) == [
+            "ANSWER", "GET DATA beep 3000 3", "GET VARIABLE CALLERID(num)", #"SET VARIABLE RESULT "ok done""#,
+        ])
+        #expect(dialogue.variables["RESULT"] == "ok done")
+    }
+
+    @Test func hangupNoticeOnStdinIsSeen() async throws {
+        let toScript = try makePipe()
+        let fromScript = try makePipe()
+        async let record = FakeAGICaller.drive(
+            toScript: toScript.write, fromScript: fromScript.read, dialogue: FakeAGIDialogue(hangUpAt: "STREAM FILE"))
+        let call = try await ClassicAGI.connect(input: toScript.read, output: fromScript.write, handlesSIGHUP: false)
+        await #expect(throws: AGIError.self) { try await call.streamFile("prompt") }
+        #expect(call.isHungUp)
+        await call.close()
+        #expect(try await record.hungUp)
+    }
+
+    @Test func inputThatIsNotAnEnvironmentFailsWithATypedError() async throws {
+        let toScript = try makePipe()
+        let fromScript = try makePipe()
+        let garbage = Array("GET / HTTP/1.1\r\n\r\n".utf8)
+        _ = garbage.withUnsafeBytes { write(toScript.write, $0.baseAddress, $0.count) }
+        close(toScript.write)
+        do {
+            _ = try await ClassicAGI.connect(input: toScript.read, output: fromScript.write, handlesSIGHUP: false)
+            Issue.record("garbage was accepted as an environment")
+        } catch let error as AGIError {
+            #expect(error.code == .malformedEnvironment)
+        }
+        close(fromScript.read)
+    }
+
+    @Test func eagiAudioArrivesInFrames() async throws {
+        let audio = try makePipe()
+        let bytes = (0..<1000).map { UInt8($0 % 251) }
+        let writer = Task.detached {
+            _ = bytes.withUnsafeBytes { write(audio.write, $0.baseAddress, $0.count) }
+            close(audio.write)
+        }
+        var frames: [ByteBuffer] = []
+        for try await frame in try await ClassicAGI.audio(descriptor: audio.read, frameSize: 320) {
+            frames.append(frame)
+        }
+        await writer.value
+        #expect(frames.map(\.readableBytes) == [320, 320, 320, 40])
+        #expect(frames.flatMap { Array($0.readableBytesView) } == bytes)
+    }
+}

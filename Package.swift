@@ -124,6 +124,7 @@ let package = Package(
             name: "AsteriskAGITests",
             dependencies: [
                 "AsteriskAGI",
+                "AsteriskAMI",
                 "AsteriskTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

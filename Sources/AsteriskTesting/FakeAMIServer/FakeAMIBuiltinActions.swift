@@ -110,6 +110,7 @@ extension FakeAMISession {
                 "Status", "UserEvent"]
             return .success(headers: names.map { AMIHeader(name: $0, value: "\($0) (fake).  (Priv: <none>)") })
         case "hangup": return hangup(request)
+        case "agi": return server.handleAGIAction(request)
         case "originate": return originate(request)
         default:
             return .error(message: "Invalid/unknown command")

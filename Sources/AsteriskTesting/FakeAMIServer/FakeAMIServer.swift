@@ -52,6 +52,7 @@ public final class FakeAMIServer: Sendable {
     public let configuration: Configuration
     let logger: Logger
     let state: NIOLockedValueBox<FakeAMIServerState>
+    let asyncAGI = FakeAsyncAGISessions()
     private let listener = NIOLockedValueBox<Channel?>(nil)
     private let boundPort = NIOLockedValueBox<Int>(0)
 

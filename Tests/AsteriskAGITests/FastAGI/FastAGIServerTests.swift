@@ -154,6 +154,8 @@ struct FastAGIServerTests {
             }
         }
         _ = try await FakeAGICaller.call(port: server.port, script: "g", dialogue: FakeAGIDialogue(override: { _ in "garbage line" }))
+        // The server closes the connection before the handler sees the error: wait for the handler.
+        for _ in 0..<500 where server.activeSessions > 0 { try await Task.sleep(for: .milliseconds(2)) }
         #expect(outcome.values == ["malformedReply"])
         await server.shutdown()
     }

@@ -70,6 +70,8 @@ public final class FastAGIServer: Sendable {
     private struct State {
         var listener: Channel?
         var port = 0
+        /// Calls in progress. A call ends when its handler has returned (or, if it never started,
+        /// when its connection closed), so shutdown waits for handlers, not just sockets.
         var sessions: [UInt64: (channel: Channel, task: Task<Void, Never>?)] = [:]
         var nextSession: UInt64 = 0
         var accepting = true
@@ -115,7 +117,7 @@ public final class FastAGIServer: Sendable {
                         launch(id: id, environment: environment, channel: channel, handler: handler, hungUp: hungUp)
                     }
                     try channel.pipeline.syncOperations.addHandler(handler)
-                    channel.closeFuture.whenComplete { [self] _ in finish(id: id) }
+                    channel.closeFuture.whenComplete { [self] _ in connectionClosed(id: id) }
                 }
             }
         let listener = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
@@ -161,6 +163,7 @@ public final class FastAGIServer: Sendable {
                 }
             }
             await transport.close()
+            self.finish(id: id)
         }
         let task: Task<Void, Never>
         if configuration.runsHandlersOnEventLoop, #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *) {
@@ -168,12 +171,13 @@ public final class FastAGIServer: Sendable {
         } else {
             task = Task { await body() }
         }
-        let attached = state.withLockedValue { state -> Bool in
-            guard state.sessions[id] != nil else { return false }
-            state.sessions[id]?.task = task
-            return true
-        }
-        if !attached { task.cancel() }
+        state.withLockedValue { $0.sessions[id]?.task = task }
+    }
+
+    /// A connection closed: a call whose handler never started ends here; otherwise its handler ends it.
+    private func connectionClosed(id: UInt64) {
+        let started = state.withLockedValue { $0.sessions[id]?.task != nil }
+        if !started { finish(id: id) }
     }
 
     /// Forgets a finished call and wakes a waiting shutdown when the last one ends.

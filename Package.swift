@@ -63,6 +63,7 @@ let package = Package(
             name: "astctl",
             dependencies: [
                 "AsteriskAMI",
+                "AsteriskAGI",
                 "AsteriskTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -110,6 +111,7 @@ let package = Package(
             name: "AsteriskAMITests",
             dependencies: [
                 "AsteriskAMI",
+                "AsteriskAGI",
                 "AsteriskTesting",
                 "astctl",
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,3 +1,4 @@
+import ArgumentParser
 import AsteriskAMI
 
 #if canImport(Glibc)
@@ -73,4 +74,28 @@ enum JSONOutput {
         if let complete = response.completionEvent { text += ",\"complete\":" + object(complete.headers) }
         return text + "}"
     }
+}
+
+extension String {
+    /// The string without leading and trailing blanks.
+    var trimmingSpaces: String {
+        var text = Substring(self)
+        while text.first?.isWhitespace == true { text.removeFirst() }
+        while text.last?.isWhitespace == true { text.removeLast() }
+        return String(text)
+    }
+}
+
+/// The lines of a text file, read without Foundation.
+func readLines(of path: String) throws -> [String] {
+    guard let file = fopen(path, "r") else { throw ValidationError("cannot read \(path)") }
+    defer { fclose(file) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let count = fread(&chunk, 1, chunk.count, file)
+        if count <= 0 { break }
+        bytes += chunk[0..<count]
+    }
+    return String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
 }

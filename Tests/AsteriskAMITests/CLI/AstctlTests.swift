@@ -1,9 +1,10 @@
+import AsteriskAGI
 import AsteriskTesting
 import Foundation
 import Testing
 
 /// Runs the built `astctl` with `arguments` and returns its exit code and standard output.
-private func astctl(_ arguments: [String], url: String?) throws -> (status: Int32, output: String, error: String) {
+func astctl(_ arguments: [String], url: String?) throws -> (status: Int32, output: String, error: String) {
     let directory = Bundle.module.bundleURL.deletingLastPathComponent()
     let binary = directory.appendingPathComponent("astctl")
     try #require(FileManager.default.isExecutableFile(atPath: binary.path), "astctl was not built next to the tests")
@@ -94,5 +95,46 @@ struct AstctlTests {
         #expect(first?["Event"] as? String == "PeerStatus")
         #expect(first?["Peer"] as? String == "PJSIP/1")
         await server.stop()
+    }
+
+    @Test func agiTryPlaysAsteriskAgainstAServer() async throws {
+        let server = FastAGIServer(configuration: .init(port: 0)) { router in
+            router.route("ivr") { call in
+                try await call.answer()
+                let pin = try await call.getData("enter-pin", timeout: .seconds(2), maxDigits: 4)
+                try await call.setVariable("PIN", pin.digits)
+                _ = try await call.getVariable("LANG")
+            }
+        }
+        try await server.start()
+        let result = try astctl(
+            ["agi", "try", "agi://127.0.0.1:\(server.port)/ivr?x=1", "--digits", "1234", "--var", "LANG=de"], url: nil)
+        #expect(result.status == 0)
+        #expect(result.output.contains("> GET DATA enter-pin 2000 4\n< 200 result=1234"))
+        #expect(result.output.contains("< 200 result=1 (de)"))
+        #expect(result.output.contains("call ended after 4 commands"))
+        let refused = try astctl(["agi", "try", "agi://127.0.0.1:1/ivr"], url: nil)
+        #expect(refused.status == 3)
+        await server.shutdown()
+    }
+
+    @Test func agiServeRunsTheScriptedDialogue() async throws {
+        let probe = FastAGIServer(configuration: .init(port: 0)) { _ in }
+        try await probe.start()
+        let port = probe.port
+        await probe.shutdown()
+        async let served = Task.detached {
+            try astctl(["agi", "serve", "--port", "\(port)", "--count", "1", "--command", "ANSWER", "--command", "STREAM FILE hello \"\""], url: nil)
+        }.value
+        var record: FakeAGICallRecord?
+        for _ in 0..<200 where record == nil {
+            record = try? await FakeAGICaller.call(port: port, script: "anything?a=1", timeout: .seconds(5))
+            if record == nil { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        let result = try await served
+        #expect(result.status == 0)
+        #expect(record?.commands.map(\.line) == ["ANSWER", "STREAM FILE hello \"\""])
+        #expect(result.output.contains("agi_network_script: anything?a=1"))
+        #expect(result.output.contains("< 200 result=0 endpos=8000"))
     }
 }

@@ -25,9 +25,10 @@ public struct AGICommand: Sendable, Hashable, CustomStringConvertible {
 
     /// Quotes one argument the way Asterisk's argument splitter reads it back: bare when it has no
     /// blank, quote or backslash; otherwise in double quotes with `"` and `\` escaped; `""` when empty.
+    /// Escape-digit sets holding `#` are quoted too (`"#"`), the form Asterisk's documentation uses.
     public static func quote(_ argument: String) -> String {
         if argument.isEmpty { return "\"\"" }
-        let needsQuotes = argument.utf8.contains { $0 == 32 || $0 == 9 || $0 == 34 || $0 == 92 }
+        let needsQuotes = argument.utf8.contains { $0 == 32 || $0 == 9 || $0 == 34 || $0 == 92 || $0 == 35 }
         guard needsQuotes else { return argument }
         var quoted = "\""
         for character in argument {

@@ -23,11 +23,12 @@ public struct FakeAGICallRecord: Sendable {
 /// Plays Asterisk against a FastAGI server: connects, sends an environment, answers commands from a
 /// ``FakeAGIDialogue`` the way Asterisk 23 does, and records the dialogue until the server closes.
 public enum FakeAGICaller {
-    /// Places one call to `host:port` for `script` (which may carry a query, `ivr?lang=de`).
+    /// Places one call to `host:port` for `script` (which may carry a query, `ivr?lang=de`);
+    /// `rawEnvironment` replaces the generated environment block byte for byte (for replaying captures).
     public static func call(
         host: String = "127.0.0.1", port: Int, script: String, arguments: [String] = [],
-        environment extra: [String: String] = [:], dialogue: FakeAGIDialogue = FakeAGIDialogue(),
-        timeout: Duration = .seconds(10)
+        environment extra: [String: String] = [:], rawEnvironment: String? = nil,
+        dialogue: FakeAGIDialogue = FakeAGIDialogue(), timeout: Duration = .seconds(10)
     ) async throws -> FakeAGICallRecord {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -36,7 +37,7 @@ public enum FakeAGICaller {
                     try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
-        let environment = environmentBlock(
+        let environment = rawEnvironment ?? environmentBlock(
             request: "agi://\(host):\(port)/\(script)", networkScript: script, arguments: arguments, extra: extra)
         return try await converse(over: channel, environment: environment, dialogue: dialogue, timeout: timeout)
     }

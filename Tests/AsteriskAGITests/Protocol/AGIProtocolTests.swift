@@ -183,6 +183,8 @@ struct AGIReplyTests {
         #expect(AGICommand.quote(#"say "hi""#) == #""say \"hi\"""#)
         #expect(AGICommand.quote(#"C:\dir"#) == #""C:\\dir""#)
         #expect(AGICommand.quote("tab\there") == "\"tab\there\"")
+        #expect(AGICommand.quote("#") == "\"#\"")
+        #expect(AGICommand.quote("0123456789*") == "0123456789*")
         var buffer = ByteBuffer()
         try AGICommand("GET DATA", "beep", "6000", "3").encode(into: &buffer)
         #expect(String(buffer: buffer) == "GET DATA beep 6000 3\n")

@@ -103,6 +103,11 @@ let package = Package(
             path: "Examples/ClassicAGIScript"
         ),
         .executableTarget(
+            name: "asyncagi-controller",
+            dependencies: ["AsteriskAGI", "AsteriskAMI", "AsteriskTesting"],
+            path: "Examples/AsyncAGIController"
+        ),
+        .executableTarget(
             name: "ami-event-tail",
             dependencies: ["AsteriskAMI", "AsteriskTesting"],
             path: "Examples/AMIEventTail"

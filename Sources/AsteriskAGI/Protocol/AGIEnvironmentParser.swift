@@ -31,6 +31,25 @@ public struct AGIEnvironmentParser: Sendable {
         return nil
     }
 
+    /// Feeds one line straight from bytes (no intermediate `String` for the line).
+    mutating func feed(bytes line: UnsafeRawBufferPointer) throws(AGIError) -> AGIEnvironment? {
+        if line.isEmpty { return try feed(line: "") }
+        guard line.count > 4, line[0] == UInt8(ascii: "a"), line[1] == UInt8(ascii: "g"), line[2] == UInt8(ascii: "i"),
+            line[3] == UInt8(ascii: "_"), let colon = line.firstIndex(of: UInt8(ascii: ":"))
+        else {
+            return try feed(line: String(decoding: line, as: UTF8.self))
+        }
+        var valueStart = colon + 1
+        if valueStart < line.count && line[valueStart] == UInt8(ascii: " ") { valueStart += 1 }
+        entries.append(AGIEnvironment.Entry(
+            name: String(decoding: UnsafeRawBufferPointer(rebasing: line[..<colon]), as: UTF8.self),
+            value: String(decoding: UnsafeRawBufferPointer(rebasing: line[valueStart...]), as: UTF8.self)))
+        if entries.count > maxEntries {
+            throw AGIError(.malformedEnvironment, "the environment block exceeded \(maxEntries) variables")
+        }
+        return nil
+    }
+
     /// Decodes AsyncAGI's `Env` header: the same block, percent-encoded.
     public static func parse(asyncEnv: String) throws(AGIError) -> AGIEnvironment {
         let text = AGIPercentDecoding.decode(Substring(asyncEnv))

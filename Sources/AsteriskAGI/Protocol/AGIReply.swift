@@ -52,14 +52,27 @@ public struct AGIReply: Sendable, Hashable, CustomStringConvertible {
     /// Parses one reply line (a `520` usage block is added by ``AGIReplyParser``).
     /// - Throws: ``AGIError`` `.malformedReply` when the line does not start with a three-digit code.
     public static func parse(_ line: String, usage: [String] = []) throws(AGIError) -> AGIReply {
-        let bytes = Array(line.utf8)
-        guard bytes.count >= 3, bytes[0...2].allSatisfy({ $0 >= 48 && $0 <= 57 }),
-            bytes.count == 3 || bytes[3] == UInt8(ascii: " ") || bytes[3] == UInt8(ascii: "-")
-        else {
+        var code = 0
+        var valid = false
+        var restStart = line.utf8.endIndex
+        var utf8 = line.utf8.makeIterator()
+        digits: do {
+            for _ in 0..<3 {
+                guard let byte = utf8.next(), byte >= 48 && byte <= 57 else { break digits }
+                code = code * 10 + Int(byte - 48)
+            }
+            switch utf8.next() {
+            case nil: valid = true
+            case UInt8(ascii: " "), UInt8(ascii: "-"):
+                valid = true
+                restStart = line.utf8.index(line.utf8.startIndex, offsetBy: 4)
+            default: break
+            }
+        }
+        guard valid else {
             throw AGIError(.malformedReply, "expected '<code> result=<n>', got \(line.prefix(80).debugDescription)", replyLine: line)
         }
-        let code = Int(String(decoding: bytes[0...2], as: UTF8.self))!
-        var rest = Substring(line.dropFirst(min(4, line.count)))
+        var rest = line[restStart...]
         guard code == 200, rest.hasPrefix("result=") else {
             return AGIReply(code: code, result: nil, resultText: nil, data: nil, attributes: [], line: line, usage: usage)
         }
@@ -79,7 +92,7 @@ public struct AGIReply: Sendable, Hashable, CustomStringConvertible {
                 rest = rest[rest.index(after: close)...]
             }
         }
-        let attributes = rest.split(separator: " ").compactMap { (part: Substring) -> Attribute? in
+        let attributes = rest.isEmpty ? [] : rest.split(separator: " ").compactMap { (part: Substring) -> Attribute? in
             let pieces = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard pieces.count == 2 else { return nil }
             return Attribute(key: String(pieces[0]), value: String(pieces[1]))

@@ -40,6 +40,21 @@ final class AGIConnectionHandler: ChannelInboundHandler {
         var incoming = unwrapInboundIn(data)
         if buffer == nil || buffer!.readableBytes == 0 { buffer = incoming } else { buffer!.writeBuffer(&incoming) }
         do {
+            if var parser = environmentParser {
+                // Parsed from bytes, with the stored parser released so its entries are not copied per line.
+                environmentParser = nil
+                var environment: AGIEnvironment?
+                while environment == nil,
+                    let outcome = try reader.withNextLine(from: &buffer!, { (line) throws(AGIError) in try parser.feed(bytes: line) })
+                {
+                    environment = outcome
+                }
+                if let environment {
+                    onEnvironment(environment, context.channel, NIOLoopBound(self, eventLoop: context.channel.eventLoop))
+                } else {
+                    environmentParser = parser
+                }
+            }
             while let line = try reader.nextLine(from: &buffer!) {
                 try handle(line, channel: context.channel)
             }
@@ -54,15 +69,6 @@ final class AGIConnectionHandler: ChannelInboundHandler {
     }
 
     private func handle(_ line: String, channel: Channel) throws {
-        if var parser = environmentParser {
-            let environment = try parser.feed(line: line)
-            environmentParser = parser
-            if let environment {
-                environmentParser = nil
-                onEnvironment(environment, channel, NIOLoopBound(self, eventLoop: channel.eventLoop))
-            }
-            return
-        }
         for output in try replyParser.feed(line: line) {
             switch output {
             case .hangup:

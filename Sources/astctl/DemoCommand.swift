@@ -1,4 +1,5 @@
 import ArgumentParser
+import AsteriskAGI
 import AsteriskAMI
 import AsteriskTesting
 import Logging
@@ -55,6 +56,38 @@ struct DemoCommand: AsyncParsableCommand {
             if event.isNamed("Hangup") { break }
         }
         events.cancel()
+
+        step("FastAGI: serving an IVR on loopback and calling it as Asterisk would")
+        let fastAGI = FastAGIServer(configuration: .init(port: 0), logger: logger) { router in
+            router.route("ivr") { call in
+                try await call.answer()
+                let pin = try await call.getData("enter-pin", timeout: .seconds(5), maxDigits: 4)
+                try await call.streamFile(pin.digits == "1234" ? "auth-thankyou" : "auth-incorrect")
+                try await call.hangup()
+            }
+        }
+        try await fastAGI.start()
+        let dialogue = try await FakeAGICaller.call(
+            port: fastAGI.port, script: "ivr?lang=en", dialogue: FakeAGIDialogue(digitEntries: ["1234"]))
+        for (command, reply) in zip(dialogue.commands, dialogue.replies) { step("  \(command.line)  →  \(reply)") }
+        await fastAGI.shutdown()
+
+        step("AsyncAGI: a call enters AGI(agi:async) and is driven over AMI")
+        let asyncAGI = AsyncAGIServer(client: ami, logger: logger) { call in
+            try await call.answer()
+            let caller = try await call.getVariable("CALLERID(num)")
+            try await call.sayDigits(caller ?? "0")
+        }
+        let controller = Task { try await asyncAGI.run() }
+        let ended = ami.events(named: "AsyncAGIEnd")
+        try await Task.sleep(for: .milliseconds(20))
+        let asyncChannel = FakeChannel(name: "PJSIP/200-00000002", uniqueID: "demo-async-1")
+        server.startAsyncAGI(on: asyncChannel, dialogue: FakeAGIDialogue(variables: ["CALLERID(num)": "5551234"]))
+        var endedIterator = ended.makeAsyncIterator()
+        _ = try await endedIterator.next()
+        for command in server.asyncAGIRecord(for: asyncChannel.name)?.commands ?? [] { step("  AGI action: \(command.line)") }
+        controller.cancel()
+        _ = try? await controller.value
 
         await ami.close()
         await server.stop()

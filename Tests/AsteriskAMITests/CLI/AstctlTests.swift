@@ -32,6 +32,8 @@ struct AstctlTests {
         #expect(result.status == 0)
         #expect(result.output.contains("Ping → Pong"))
         #expect(result.output.contains("event Hangup cause 16"))
+        #expect(result.output.contains("GET DATA enter-pin 5000 4  →  200 result=1234"))
+        #expect(result.output.contains("AGI action: ASYNCAGI BREAK"))
     }
 
     @Test func actionPrintsTheResponseAndListEvents() async throws {

@@ -258,7 +258,12 @@ def generate_event(docs, name, instances):
                     if pname == "":
                         for header in (CHANNEL_SNAPSHOT if kind == "channel" else BRIDGE_SNAPSHOT):
                             seen.add(header.lower())
-    lines = [HEADER, "/// The `%s` manager event." % name, "public struct %s: AMITypedEvent {" % struct]
+    conformances = ["AMITypedEvent"]
+    if ("channel", "") in snapshots:
+        conformances.append("AMIChannelEvent")
+    if ("bridge", "") in snapshots:
+        conformances.append("AMIBridgeEvent")
+    lines = [HEADER, "/// The `%s` manager event." % name, "public struct %s: %s {" % (struct, ", ".join(conformances))]
     lines.append("    /// `%s`." % name)
     lines.append("    public static let eventName = %s" % swift_string(name))
     lines.append("    /// The raw event with every header.")
@@ -269,16 +274,10 @@ def generate_event(docs, name, instances):
     for kind, prefix in snapshots:
         snapshot_type = "AMIChannelSnapshot" if kind == "channel" else "AMIBridgeSnapshot"
         if prefix == "":
-            prop = "channelSnapshot" if kind == "channel" else "bridgeSnapshot"
-            lines.append("    /// The %s's state, from its unprefixed snapshot headers." % kind)
-            lines.append("    public var %s: %s { %s(event: event) }" % (prop, snapshot_type, snapshot_type))
-            used.add(prop)
+            # The unprefixed snapshot's accessors come from AMIChannelEvent / AMIBridgeEvent.
+            used.add("channelSnapshot" if kind == "channel" else "bridgeSnapshot")
             for header in (CHANNEL_SNAPSHOT if kind == "channel" else BRIDGE_SNAPSHOT):
-                field_prop = swift_name(header)
-                if field_prop in used:
-                    continue
-                used.add(field_prop)
-                lines.append(event_property(header, field_prop))
+                used.add(swift_name(header))
         else:
             prop = swift_name(prefix) + ("Bridge" if kind == "bridge" and not prefix.lower().endswith("bridge") else "")
             if kind == "channel" and prop in used:

@@ -86,3 +86,63 @@ public struct AMIListResponse<Item: AMITypedEvent>: AMIActionResponse {
     /// The closing `…Complete` event.
     public var completionEvent: AMIEvent? { response.completionEvent }
 }
+
+/// A typed event that carries its channel's snapshot headers without a prefix (`Channel`, `Uniqueid`, …).
+public protocol AMIChannelEvent: AMITypedEvent {}
+
+extension AMIChannelEvent {
+    /// The channel's state, from its unprefixed snapshot headers.
+    public var channelSnapshot: AMIChannelSnapshot { AMIChannelSnapshot(event: event) }
+    /// `Channel`: the channel's name.
+    public var channel: String? { channelSnapshot.channel }
+    /// `ChannelState` as a number.
+    public var channelState: Int? { channelSnapshot.channelState }
+    /// `ChannelStateDesc`.
+    public var channelStateDescription: String? { channelSnapshot.channelStateDescription }
+    /// `CallerIDNum`.
+    public var callerIDNumber: String? { channelSnapshot.callerIDNumber }
+    /// `CallerIDName`.
+    public var callerIDName: String? { channelSnapshot.callerIDName }
+    /// `ConnectedLineNum`.
+    public var connectedLineNumber: String? { channelSnapshot.connectedLineNumber }
+    /// `ConnectedLineName`.
+    public var connectedLineName: String? { channelSnapshot.connectedLineName }
+    /// `Language`.
+    public var language: String? { channelSnapshot.language }
+    /// `AccountCode`.
+    public var accountCode: String? { channelSnapshot.accountCode }
+    /// `Context`.
+    public var context: String? { channelSnapshot.context }
+    /// `Exten`.
+    public var `extension`: String? { channelSnapshot.extension }
+    /// `Priority` as a number.
+    public var priority: Int? { channelSnapshot.priority }
+    /// `Uniqueid`.
+    public var uniqueID: String? { channelSnapshot.uniqueID }
+    /// `Linkedid`.
+    public var linkedID: String? { channelSnapshot.linkedID }
+}
+
+/// A typed event that carries its bridge's snapshot headers without a prefix (`BridgeUniqueid`, …).
+public protocol AMIBridgeEvent: AMITypedEvent {}
+
+extension AMIBridgeEvent {
+    /// The bridge's state, from its unprefixed snapshot headers.
+    public var bridgeSnapshot: AMIBridgeSnapshot { AMIBridgeSnapshot(event: event) }
+    /// `BridgeUniqueid`.
+    public var bridgeUniqueID: String? { bridgeSnapshot.bridgeUniqueID }
+    /// `BridgeType`.
+    public var bridgeType: String? { bridgeSnapshot.bridgeType }
+    /// `BridgeTechnology`.
+    public var bridgeTechnology: String? { bridgeSnapshot.bridgeTechnology }
+    /// `BridgeCreator`.
+    public var bridgeCreator: String? { bridgeSnapshot.bridgeCreator }
+    /// `BridgeName`.
+    public var bridgeName: String? { bridgeSnapshot.bridgeName }
+    /// `BridgeNumChannels` as a number.
+    public var bridgeNumChannels: Int? { bridgeSnapshot.bridgeNumChannels }
+    /// `BridgeVideoSourceMode`.
+    public var bridgeVideoSourceMode: String? { bridgeSnapshot.bridgeVideoSourceMode }
+    /// `BridgeVideoSource`.
+    public var bridgeVideoSource: String? { bridgeSnapshot.bridgeVideoSource }
+}

@@ -36,20 +36,6 @@ public struct AGILineReader: Sendable {
     /// The next complete line, or nil when more bytes are needed. Invalid UTF-8 decodes lossily.
     /// - Throws: ``AGIError`` `.lineTooLong` when a line, complete or not, passes the limit.
     public func nextLine(from buffer: inout ByteBuffer) throws(AGIError) -> String? {
-        let view = buffer.readableBytesView
-        guard let newline = view.firstIndex(of: UInt8(ascii: "\n")) else {
-            if view.count > maxLineLength {
-                throw AGIError(.lineTooLong, "a line exceeded \(maxLineLength) bytes without ending")
-            }
-            return nil
-        }
-        var length = newline - view.startIndex
-        if length > maxLineLength {
-            throw AGIError(.lineTooLong, "a line of \(length) bytes exceeded the limit of \(maxLineLength)")
-        }
-        if length > 0 && view[newline - 1] == UInt8(ascii: "\r") { length -= 1 }
-        let line = buffer.getString(at: buffer.readerIndex, length: length) ?? ""
-        buffer.moveReaderIndex(to: newline + 1)
-        return line
+        try withNextLine(from: &buffer) { String(decoding: $0, as: UTF8.self) }
     }
 }

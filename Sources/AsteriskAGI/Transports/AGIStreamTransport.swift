@@ -18,8 +18,9 @@ final class AGIStreamTransport: AGITransport {
     var hangupObserved: Bool { hungUp.withLockedValue { $0 } }
 
     func execute(_ command: AGICommand, timeout: Duration?) async throws -> AGIReply {
-        var bytes = channel.allocator.buffer(capacity: 64)
-        try command.encode(into: &bytes)
+        var encoded = channel.allocator.buffer(capacity: 64)
+        try command.encode(into: &encoded)
+        let bytes = encoded
         let promise = channel.eventLoop.makePromise(of: AGIReply.self)
         let handler = self.handler
         let name = command.name

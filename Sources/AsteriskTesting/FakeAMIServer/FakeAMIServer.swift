@@ -184,7 +184,7 @@ public final class FakeAMIServer: Sendable {
 
     /// Never answers `action` (the client must time out).
     public func neverRespond(to action: String) {
-        state.withLockedValue { $0.silenced.insert(action.lowercased()) }
+        _ = state.withLockedValue { $0.silenced.insert(action.lowercased()) }
     }
 
     /// Removes injected delays and silences.

@@ -73,9 +73,10 @@ struct ClassicAGITests {
             _ = bytes.withUnsafeBytes { write(audio.write, $0.baseAddress, $0.count) }
             close(audio.write)
         }
-        var frames: [ByteBuffer] = []
-        for try await frame in try await ClassicAGI.audio(descriptor: audio.read, frameSize: 320) {
-            frames.append(frame)
+        let frames = try await ClassicAGI.withAudio(descriptor: audio.read, frameSize: 320) { frames in
+            var collected: [ByteBuffer] = []
+            for try await frame in frames { collected.append(frame) }
+            return collected
         }
         await writer.value
         #expect(frames.map(\.readableBytes) == [320, 320, 320, 40])

@@ -59,28 +59,33 @@ public enum ClassicAGI {
 
     /// EAGI's audio: what the caller says, read from descriptor 3 (8 kHz signed-linear 16-bit mono
     /// unless the channel's codec says otherwise), cut into frames of `frameSize` bytes (320 = 20 ms).
-    public static func audio(descriptor: CInt = 3, frameSize: Int = 320) async throws -> EAGIAudioStream {
+    /// The descriptor is closed when `body` returns.
+    public static func withAudio<Result: Sendable>(
+        descriptor: CInt = 3, frameSize: Int = 320, _ body: (EAGIAudioFrames) async throws -> Result
+    ) async throws -> Result {
         let channel = try await NIOPipeBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .takingOwnershipOfDescriptor(input: descriptor) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try NIOAsyncChannel<ByteBuffer, Never>(wrappingChannelSynchronously: channel)
                 }
             }
-        return EAGIAudioStream(channel: channel, frameSize: max(1, frameSize))
+        return try await channel.executeThenClose { inbound in
+            try await body(EAGIAudioFrames(inbound: inbound, frameSize: max(1, frameSize)))
+        }
     }
 }
 
 /// EAGI audio frames as an `AsyncSequence`; it ends when Asterisk closes descriptor 3.
-public struct EAGIAudioStream: AsyncSequence, Sendable {
+public struct EAGIAudioFrames: AsyncSequence {
     /// One frame of audio bytes.
     public typealias Element = ByteBuffer
 
-    let channel: NIOAsyncChannel<ByteBuffer, Never>
+    let inbound: NIOAsyncChannelInboundStream<ByteBuffer>
     let frameSize: Int
 
     /// Starts reading.
     public func makeAsyncIterator() -> Iterator {
-        Iterator(base: channel.inbound.makeAsyncIterator(), frameSize: frameSize)
+        Iterator(base: inbound.makeAsyncIterator(), frameSize: frameSize)
     }
 
     /// Reads frames of exactly `frameSize` bytes (the last one may be shorter).

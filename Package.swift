@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "AsteriskAMI", targets: ["AsteriskAMI"]),
         .library(name: "AsteriskAGI", targets: ["AsteriskAGI"]),
+        .library(name: "AsteriskARI", targets: ["AsteriskARI"]),
         .library(name: "AsteriskTesting", targets: ["AsteriskTesting"]),
         .executable(name: "astctl", targets: ["astctl"]),
         .executable(name: "ami-bench", targets: ["ami-bench"]),
@@ -44,6 +45,12 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "AsteriskARI",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
@@ -125,6 +132,11 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "AsteriskARITests",
+            dependencies: ["AsteriskARI"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -194,5 +194,127 @@ def main():
     print("generated %d models and %d events" % (len(plain), len(event_names)))
 
 
+
+# ---------------------------------------------------------------------------------------------
+# REST operations (sans-IO request builders)
+
+def param_type(param):
+    base = {"string": "String", "int": "Int", "long": "Int", "boolean": "Bool", "containers": "[String: String]",
+            "object": "ARIJSON"}.get(param["dataType"], "String")
+    if param.get("allowMultiple") and param["paramType"] != "body":
+        return "[%s]" % base
+    return base
+
+
+def response_type(response_class, models):
+    if response_class in (None, "void"):
+        return "ARINoContent", "ARIRequestBuilding.none"
+    if response_class == "binary":
+        return "Data", "ARIRequestBuilding.binary"
+    swift = swift_type(response_class, models)
+    if swift == "ARIJSON":
+        return "ARIJSON", "ARIRequestBuilding.json(ARIJSON.self)"
+    return swift, "ARIRequestBuilding.json(%s.self)" % swift
+
+
+def query_value(param, expression):
+    kind = param_type(param)
+    if kind.startswith("["):
+        return '%s.map(String.init(describing:)).joined(separator: ",")' % expression
+    if kind == "Bool":
+        return "%s ? \"true\" : \"false\"" % expression
+    if kind == "String":
+        return expression
+    return "String(%s)" % expression
+
+
+def body_value(param, expression):
+    kind = param_type(param)
+    if kind == "[String: String]":
+        return ".object(%s.mapValues { ARIJSON.string($0) })" % expression
+    if kind == "ARIJSON":
+        return expression
+    return ".string(String(describing: %s))" % expression
+
+
+def operations_source(resource, apis, models):
+    type_name = resource[0].upper() + resource[1:]
+    lines = [HEADER, "import Foundation", "",
+             "extension ARIOperations {",
+             "    /// The `%s` resource." % resource,
+             "    public enum %s {" % type_name]
+    for api in apis:
+        for op in api.get("operations", []):
+            if op.get("upgrade"):
+                continue
+            params = [dict(p, required=True) if p["paramType"] == "path" else p for p in op.get("parameters", [])]
+            ordered = [p for p in params if p.get("required")] + [p for p in params if not p.get("required")]
+            args = []
+            names = {}
+            for p in ordered:
+                swift = camel(p["name"])
+                names[p["name"]] = swift
+                args.append("%s: %s%s" % (declared(swift), param_type(p), "" if p.get("required") else "? = nil"))
+            response, decoder = response_type(op.get("responseClass"), models)
+            lines.append("        /// `%s %s`." % (op["httpMethod"], api["path"]))
+            lines.append("        public static func %s(%s) -> ARIRequest<%s> {" % (declared(op["nickname"]), ", ".join(args), response))
+            path = api["path"]
+            for p in params:
+                if p["paramType"] == "path":
+                    path = path.replace("{%s}" % p["name"], "\\(ARIRequestBuilding.segment(%s))" % names[p["name"]])
+            lines.append('            let path = "%s"' % path)
+            lines.append("            var query: [URLQueryItem] = []")
+            body_params = []
+            if any(p["paramType"] == "query" for p in params):
+                lines[-1] = "            var query: [URLQueryItem] = []"
+            else:
+                lines[-1] = "            let query: [URLQueryItem] = []"
+            for p in params:
+                value = declared(names[p["name"]])
+                if p["paramType"] == "query":
+                    if p.get("required"):
+                        lines.append('            query.append(URLQueryItem(name: "%s", value: %s))' % (p["name"], query_value(p, value)))
+                    else:
+                        lines.append('            if let value = %s { query.append(URLQueryItem(name: "%s", value: %s)) }'
+                                     % (value, p["name"], query_value(p, "value")))
+                elif p["paramType"] == "body":
+                    body_params.append(p)
+            if body_params:
+                lines.append("            var members: [String: ARIJSON] = [:]")
+                for p in body_params:
+                    value = declared(names[p["name"]])
+                    if p.get("required"):
+                        lines.append('            members["%s"] = %s' % (p["name"], body_value(p, value)))
+                    else:
+                        lines.append('            if let value = %s { members["%s"] = %s }' % (value, p["name"], body_value(p, "value")))
+                lines.append("            let body: ARIJSON? = members.isEmpty ? nil : .object(members)")
+            else:
+                lines.append("            let body: ARIJSON? = nil")
+            lines.append('            return ARIRequest(method: "%s", path: path, query: query, body: body, operation: "%s.%s", decode: %s)'
+                         % (op["httpMethod"], resource, op["nickname"], decoder))
+            lines.append("        }")
+            lines.append("")
+    if lines[-1] == "":
+        lines.pop()
+    lines.append("    }")
+    lines.append("}")
+    return type_name, "\n".join(lines) + "\n"
+
+
+def generate_operations(directory, models):
+    files = []
+    for path in sorted(glob.glob(os.path.join(directory, "*.json"))):
+        resource = os.path.splitext(os.path.basename(path))[0]
+        with open(path) as handle:
+            apis = json.load(handle).get("apis", [])
+        if apis:
+            name, text = operations_source(resource, apis, models)
+            files.append(("ARIOperations+" + name, text))
+    write_all(os.path.join(ROOT, "Sources", "AsteriskARI", "REST", "Generated"), files)
+    print("generated operations for %d resources" % len(files))
+
+
 if __name__ == "__main__":
     main()
+    directory = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "asterisk", "ari-api-docs")
+    generate_operations(directory, load(directory))

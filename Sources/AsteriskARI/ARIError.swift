@@ -10,6 +10,16 @@ public struct ARIError: Error, Sendable, CustomStringConvertible {
         public static let malformedEvent = Code("malformedEvent")
         /// A response body did not decode into the expected model.
         public static let malformedResponse = Code("malformedResponse")
+        /// Asterisk answered with an error status (see ``ARIError/status`` and ``ARIError/serverMessage``).
+        public static let requestFailed = Code("requestFailed")
+        /// Asterisk refused the credentials (401).
+        public static let authenticationFailed = Code("authenticationFailed")
+        /// Asterisk could not be reached.
+        public static let connectionFailed = Code("connectionFailed")
+        /// No answer arrived within the request timeout.
+        public static let timeout = Code("timeout")
+        /// A base URL or parameter could not be used.
+        public static let invalidRequest = Code("invalidRequest")
 
         /// The code's name.
         public var description: String { name }
@@ -19,13 +29,26 @@ public struct ARIError: Error, Sendable, CustomStringConvertible {
     public var code: Code
     /// A sentence describing the failure.
     public var message: String
+    /// The operation involved, as `resource.operation`.
+    public var operation: String?
+    /// The HTTP status Asterisk answered with.
+    public var status: Int?
+    /// Asterisk's own `message`, when the error body carried one.
+    public var serverMessage: String?
 
     /// Creates an error.
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, operation: String? = nil, status: Int? = nil, serverMessage: String? = nil) {
         self.code = code
         self.message = message
+        self.operation = operation
+        self.status = status
+        self.serverMessage = serverMessage
     }
 
-    /// A one-line explanation.
-    public var description: String { "ARIError.\(code): \(message)" }
+    /// A one-line explanation with its context.
+    public var description: String {
+        var text = "ARIError.\(code): \(message)"
+        if let operation { text += " [\(operation)" + (status.map { ", HTTP \($0)" } ?? "") + "]" }
+        return text
+    }
 }

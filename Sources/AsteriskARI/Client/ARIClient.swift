@@ -31,6 +31,7 @@ public final class ARIClient: Sendable {
     }
 
     /// Sends a request and decodes its answer.
+    @discardableResult
     public func send<Response>(_ request: ARIRequest<Response>) async throws(ARIError) -> Response {
         let url = try self.url(for: request)
         var outgoing = HTTPClientRequest(url: url)

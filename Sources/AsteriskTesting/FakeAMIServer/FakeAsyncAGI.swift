@@ -36,7 +36,9 @@ extension FakeAMIServer {
             ?? asyncAGI.finished.withLockedValue { $0[channelName] }
     }
 
-    /// The built-in `AGI` action: queue the command, answer it with an `AsyncAGIExec` event.
+    /// The built-in `AGI` action: run the command and emit its `AsyncAGIExec` event. The event is
+    /// written before the action's own response — the harder order for a client, which must not
+    /// lose a result that arrives before it waits for it.
     func handleAGIAction(_ request: FakeAMIRequest) -> FakeAMIReply {
         guard let name = request["Channel"], let command = request["Command"] else {
             return .error(message: "Channel and Command must be specified")
@@ -47,17 +49,15 @@ extension FakeAMIServer {
             return .error(message: "Channel \(name) does not exist.")
         }
         let commandID = request["CommandID"]
-        let server = self
-        Task {
-            let text = server.asyncAGI.conversations.withLockedValue { $0[name]?.answer(command) } ?? ""
-            var headers = [AMIHeader(name: "Privilege", value: "agi,all")] + channel.snapshotHeaders()
-            if let commandID { headers.append(AMIHeader(name: "CommandID", value: commandID)) }
-            headers.append(AMIHeader(name: "Result", value: FakeAMIServer.percentEncode(text)))
-            server.emit(AMIEvent(name: "AsyncAGIExec", headers: headers))
-            let record = server.asyncAGI.conversations.withLockedValue { $0[name]?.record }
-            if AGICommandLine(command).isCommand("asyncagi break") || record?.hungUp == true {
-                server.endAsyncAGI(channel, hangUp: record?.hungUp == true)
-            }
+        let text = asyncAGI.conversations.withLockedValue { $0[name]?.answer(command) } ?? ""
+        var headers = [AMIHeader(name: "Privilege", value: "agi,all")] + channel.snapshotHeaders()
+        if let commandID { headers.append(AMIHeader(name: "CommandID", value: commandID)) }
+        headers.append(AMIHeader(name: "Result", value: FakeAMIServer.percentEncode(text)))
+        emit(AMIEvent(name: "AsyncAGIExec", headers: headers))
+        let record = asyncAGI.conversations.withLockedValue { $0[name]?.record }
+        if AGICommandLine(command).isCommand("asyncagi break") || record?.hungUp == true {
+            let server = self
+            Task { server.endAsyncAGI(channel, hangUp: record?.hungUp == true) }
         }
         return .success(message: "Added AGI command to queue")
     }

@@ -10,8 +10,16 @@ final class AsyncAGITransport: AGITransport {
     private let client: AMIClient
     private let state = NIOLockedValueBox(State())
 
+    /// A command's place: reserved before the action is sent, so a result that arrives before anyone
+    /// waits for it is kept rather than lost.
+    private enum Slot {
+        case reserved
+        case waiting(CheckedContinuation<AGIReply, any Error>)
+        case arrived(Result<AGIReply, AGIError>)
+    }
+
     private struct State {
-        var waiting: [String: CheckedContinuation<AGIReply, any Error>] = [:]
+        var slots: [String: Slot] = [:]
         var nextCommand = 0
         var ended: AGIError?
         var hungUp = false
@@ -31,17 +39,26 @@ final class AsyncAGITransport: AGITransport {
         let commandID: String = try state.withLockedValue { state in
             if let ended = state.ended { throw ended }
             state.nextCommand += 1
-            return "\(channelName)-\(state.nextCommand)"
+            let id = "\(channelName)-\(state.nextCommand)"
+            state.slots[id] = .reserved
+            return id
         }
         return try await withThrowingTaskGroup(of: AGIReply?.self) { group in
             group.addTask { [self] in
                 try await withCheckedThrowingContinuation { continuation in
-                    let error: AGIError? = state.withLockedValue { state in
-                        if let ended = state.ended { return ended }
-                        state.waiting[commandID] = continuation
-                        return nil
+                    let early: Result<AGIReply, AGIError>? = state.withLockedValue { state in
+                        switch state.slots[commandID] {
+                        case .arrived(let result):
+                            state.slots[commandID] = nil
+                            return result
+                        case .reserved:
+                            state.slots[commandID] = .waiting(continuation)
+                            return nil
+                        case .waiting, nil:
+                            return .failure(state.ended ?? AGIError(.connectionClosed, "the command was abandoned"))
+                        }
                     }
-                    if let error { continuation.resume(throwing: error) }
+                    if let early { continuation.resume(with: early.mapError { $0 as any Error }) }
                 }
             }
             if let timeout {
@@ -67,9 +84,20 @@ final class AsyncAGITransport: AGITransport {
         }
     }
 
-    /// Completes the command waiting for `commandID`.
+    /// Completes the command `commandID`, or keeps the result until its caller waits for it.
     func resume(_ commandID: String, with result: Result<AGIReply, AGIError>) {
-        let continuation = state.withLockedValue { $0.waiting.removeValue(forKey: commandID) }
+        let continuation: CheckedContinuation<AGIReply, any Error>? = state.withLockedValue { state in
+            switch state.slots[commandID] {
+            case .waiting(let continuation):
+                state.slots[commandID] = nil
+                return continuation
+            case .reserved:
+                state.slots[commandID] = .arrived(result)
+                return nil
+            case .arrived, nil:
+                return nil
+            }
+        }
         continuation?.resume(with: result.mapError { $0 as any Error })
     }
 
@@ -102,8 +130,12 @@ final class AsyncAGITransport: AGITransport {
         let waiting = state.withLockedValue { state -> [CheckedContinuation<AGIReply, any Error>] in
             if state.ended == nil { state.ended = reason }
             if hungUp { state.hungUp = true }
-            defer { state.waiting.removeAll() }
-            return Array(state.waiting.values)
+            var continuations: [CheckedContinuation<AGIReply, any Error>] = []
+            for (id, slot) in state.slots {
+                if case .waiting(let continuation) = slot { continuations.append(continuation) } else { state.slots[id] = .arrived(.failure(reason)) }
+            }
+            state.slots = state.slots.filter { if case .waiting = $0.value { false } else { true } }
+            return continuations
         }
         for continuation in waiting { continuation.resume(throwing: reason) }
     }

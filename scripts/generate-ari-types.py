@@ -272,11 +272,7 @@ def operations_source(resource, apis, models):
             for p in params:
                 value = declared(names[p["name"]])
                 if p["paramType"] == "query":
-                    if p.get("required"):
-                        lines.append('            query.append(URLQueryItem(name: "%s", value: %s))' % (p["name"], query_value(p, value)))
-                    else:
-                        lines.append('            if let value = %s { query.append(URLQueryItem(name: "%s", value: %s)) }'
-                                     % (value, p["name"], query_value(p, "value")))
+                    lines.append('            query.add("%s", %s)' % (p["name"], value))
                 elif p["paramType"] == "body":
                     body_params.append(p)
             if body_params:

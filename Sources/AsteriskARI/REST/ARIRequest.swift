@@ -66,3 +66,25 @@ enum ARIRequestBuilding {
     /// Keeps the body as it is (recordings and other binary answers).
     static let binary: @Sendable (Data) throws -> Data = { $0 }
 }
+
+extension [URLQueryItem] {
+    /// Adds `name=value` when a value is given.
+    mutating func add(_ name: String, _ value: String?) {
+        if let value { append(URLQueryItem(name: name, value: value)) }
+    }
+
+    /// Adds a number parameter.
+    mutating func add(_ name: String, _ value: Int?) {
+        add(name, value.map(String.init))
+    }
+
+    /// Adds a boolean parameter as `true` / `false`.
+    mutating func add(_ name: String, _ value: Bool?) {
+        add(name, value.map { $0 ? "true" : "false" })
+    }
+
+    /// Adds a list parameter, comma-separated as ARI expects.
+    mutating func add(_ name: String, _ value: [String]?) {
+        add(name, value.map { $0.joined(separator: ",") })
+    }
+}

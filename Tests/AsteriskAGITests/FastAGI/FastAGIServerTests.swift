@@ -202,16 +202,18 @@ struct FastAGIServerTests {
 
     @Test func shutdownLetsCallsFinishWithinTheGracePeriod() async throws {
         let finished = Collected<String>()
+        let answered = Collected<Bool>()
         let server = try await startServer({ $0.shutdownGracePeriod = .seconds(5) }) { router in
             router.route("slow") { call in
                 try await call.answer()
+                answered.append(true)
                 try await Task.sleep(for: .milliseconds(200))
                 try await call.verbose("still here")
                 finished.append("done")
             }
         }
         async let call = FakeAGICaller.call(port: server.port, script: "slow")
-        while server.activeSessions == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        while answered.values.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
         await server.shutdown()
         #expect(try await call.commands.count == 2)
         #expect(finished.values == ["done"])

@@ -84,11 +84,12 @@ struct ARICaptureDecodingTests {
             case ("GET", "/bridges"): _ = try decoder.decode([ARIBridge].self, from: data)
             case ("GET", "/sounds"): _ = try decoder.decode([ARISound].self, from: data)
             case ("GET", "/applications"): _ = try decoder.decode([ARIApplication].self, from: data)
-            case (_, "/asterisk/variable"), (_, _) where path.hasSuffix("/variable"):
+            case (_, _) where path.hasSuffix("/variable"):
                 _ = try decoder.decode(ARIVariable.self, from: data)
-            case ("POST", "/channels"), ("GET", _) where path.hasPrefix("/channels/"):
-                let channel = try decoder.decode(ARIChannel.self, from: data)
-                #expect(channel.id.hasPrefix("lab-ari"))
+            case ("POST", "/channels"):
+                #expect(try decoder.decode(ARIChannel.self, from: data).id.hasPrefix("lab-ari"))
+            case ("GET", _) where path.hasPrefix("/channels/"):
+                #expect(try decoder.decode(ARIChannel.self, from: data).id.hasPrefix("lab-ari"))
             case ("POST", "/bridges"): _ = try decoder.decode(ARIBridge.self, from: data)
             case ("POST", _) where path.hasSuffix("/play"): _ = try decoder.decode(ARIPlayback.self, from: data)
             case ("GET", _) where path.hasPrefix("/sounds/"): _ = try decoder.decode(ARISound.self, from: data)

@@ -193,6 +193,9 @@ public final class FastAGIServer: Sendable {
     }
 
     /// Stops accepting calls, waits up to the grace period for calls in progress, then ends the rest.
+    ///
+    /// A call is in progress once its environment has arrived and its handler runs; a connection
+    /// still being set up when the listener closes may be dropped (Asterisk then continues the dialplan).
     public func shutdown() async {
         let listener = state.withLockedValue { state -> Channel? in
             state.accepting = false

@@ -25,7 +25,7 @@ extension ARIOperations {
         public static func subscribe(applicationName: String, eventSource: [String]) -> ARIRequest<ARIApplication> {
             let path = "/applications/\(ARIRequestBuilding.segment(applicationName))/subscription"
             var query: [URLQueryItem] = []
-            query.append(URLQueryItem(name: "eventSource", value: eventSource.map(String.init(describing:)).joined(separator: ",")))
+            query.add("eventSource", eventSource)
             let body: ARIJSON? = nil
             return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "applications.subscribe", decode: ARIRequestBuilding.json(ARIApplication.self))
         }
@@ -34,7 +34,7 @@ extension ARIOperations {
         public static func unsubscribe(applicationName: String, eventSource: [String]) -> ARIRequest<ARIApplication> {
             let path = "/applications/\(ARIRequestBuilding.segment(applicationName))/subscription"
             var query: [URLQueryItem] = []
-            query.append(URLQueryItem(name: "eventSource", value: eventSource.map(String.init(describing:)).joined(separator: ",")))
+            query.add("eventSource", eventSource)
             let body: ARIJSON? = nil
             return ARIRequest(method: "DELETE", path: path, query: query, body: body, operation: "applications.unsubscribe", decode: ARIRequestBuilding.json(ARIApplication.self))
         }

@@ -35,7 +35,7 @@ extension ARIOperations {
         public static func getInfo(only: [String]? = nil) -> ARIRequest<ARIAsteriskInfo> {
             let path = "/asterisk/info"
             var query: [URLQueryItem] = []
-            if let value = only { query.append(URLQueryItem(name: "only", value: value.map(String.init(describing:)).joined(separator: ","))) }
+            query.add("only", only)
             let body: ARIJSON? = nil
             return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "asterisk.getInfo", decode: ARIRequestBuilding.json(ARIAsteriskInfo.self))
         }
@@ -100,7 +100,7 @@ extension ARIOperations {
         public static func addLog(logChannelName: String, configuration: String) -> ARIRequest<ARINoContent> {
             let path = "/asterisk/logging/\(ARIRequestBuilding.segment(logChannelName))"
             var query: [URLQueryItem] = []
-            query.append(URLQueryItem(name: "configuration", value: configuration))
+            query.add("configuration", configuration)
             let body: ARIJSON? = nil
             return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "asterisk.addLog", decode: ARIRequestBuilding.none)
         }
@@ -125,7 +125,7 @@ extension ARIOperations {
         public static func getGlobalVar(variable: String) -> ARIRequest<ARIVariable> {
             let path = "/asterisk/variable"
             var query: [URLQueryItem] = []
-            query.append(URLQueryItem(name: "variable", value: variable))
+            query.add("variable", variable)
             let body: ARIJSON? = nil
             return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "asterisk.getGlobalVar", decode: ARIRequestBuilding.json(ARIVariable.self))
         }
@@ -134,8 +134,8 @@ extension ARIOperations {
         public static func setGlobalVar(variable: String, value: String? = nil) -> ARIRequest<ARINoContent> {
             let path = "/asterisk/variable"
             var query: [URLQueryItem] = []
-            query.append(URLQueryItem(name: "variable", value: variable))
-            if let value = value { query.append(URLQueryItem(name: "value", value: value)) }
+            query.add("variable", variable)
+            query.add("value", value)
             let body: ARIJSON? = nil
             return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "asterisk.setGlobalVar", decode: ARIRequestBuilding.none)
         }

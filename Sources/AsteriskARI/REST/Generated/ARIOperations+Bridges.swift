@@ -17,9 +17,9 @@ extension ARIOperations {
         public static func create(type: String? = nil, bridgeID: String? = nil, name: String? = nil, variables: [String: String]? = nil) -> ARIRequest<ARIBridge> {
             let path = "/bridges"
             var query: [URLQueryItem] = []
-            if let value = type { query.append(URLQueryItem(name: "type", value: value)) }
-            if let value = bridgeID { query.append(URLQueryItem(name: "bridgeId", value: value)) }
-            if let value = name { query.append(URLQueryItem(name: "name", value: value)) }
+            query.add("type", type)
+            query.add("bridgeId", bridgeID)
+            query.add("name", name)
             var members: [String: ARIJSON] = [:]
             if let value = variables { members["variables"] = .object(value.mapValues { ARIJSON.string($0) }) }
             let body: ARIJSON? = members.isEmpty ? nil : .object(members)
@@ -30,8 +30,8 @@ extension ARIOperations {
         public static func createWithId(bridgeID: String, type: String? = nil, name: String? = nil, variables: [String: String]? = nil) -> ARIRequest<ARIBridge> {
             let path = "/bridges/\(ARIRequestBuilding.segment(bridgeID))"
             var query: [URLQueryItem] = []
-            if let value = type { query.append(URLQueryItem(name: "type", value: value)) }
-            if let value = name { query.append(URLQueryItem(name: "name", value: value)) }
+            query.add("type", type)
+            query.add("name", name)
             var members: [String: ARIJSON] = [:]
             if let value = variables { members["variables"] = .object(value.mapValues { ARIJSON.string($0) }) }
             let body: ARIJSON? = members.isEmpty ? nil : .object(members)
@@ -58,7 +58,7 @@ extension ARIOperations {
         public static func getBridgeVar(bridgeID: String, variable: String) -> ARIRequest<ARIVariable> {
             let path = "/bridges/\(ARIRequestBuilding.segment(bridgeID))/variable"
             var query: [URLQueryItem] = []
-            query.append(URLQueryItem(name: "variable", value: variable))
+            query.add("variable", variable)
             let body: ARIJSON? = nil
             return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "bridges.getBridgeVar", decode: ARIRequestBuilding.json(ARIVariable.self))
         }
@@ -67,9 +67,9 @@ extension ARIOperations {
         public static func setBridgeVar(bridgeID: String, variable: String, value: String? = nil, reportEvents: Bool? = nil) -> ARIRequest<ARINoContent> {
             let path = "/bridges/\(ARIRequestBuilding.segment(bridgeID))/variable"
             var query: [URLQueryItem] = []
-            query.append(URLQueryItem(name: "variable", value: variable))
-            if let value = value { query.append(URLQueryItem(name: "value", value: value)) }
-            if let value = reportEvents { query.append(URLQueryItem(name: "report_events", value: value ? "true" : "false")) }
+            query.add("variable", variable)
+            query.add("value", value)
+            query.add("report_events", reportEvents)
             let body: ARIJSON? = nil
             return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "bridges.setBridgeVar", decode: ARIRequestBuilding.none)
         }
@@ -78,7 +78,7 @@ extension ARIOperations {
         public static func getBridgeVars(bridgeID: String, variables: [String]) -> ARIRequest<ARIVariables> {
             let path = "/bridges/\(ARIRequestBuilding.segment(bridgeID))/variables"
             var query: [URLQueryItem] = []
-            query.append(URLQueryItem(name: "variables", value: variables.map(String.init(describing:)).joined(separator: ",")))
+            query.add("variables", variables)
             let body: ARIJSON? = nil
             return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "bridges.getBridgeVars", decode: ARIRequestBuilding.json(ARIVariables.self))
         }
@@ -97,11 +97,11 @@ extension ARIOperations {
         public static func addChannel(bridgeID: String, channel: [String], role: String? = nil, absorbDTMF: Bool? = nil, mute: Bool? = nil, inhibitConnectedLineUpdates: Bool? = nil) -> ARIRequest<ARINoContent> {
             let path = "/bridges/\(ARIRequestBuilding.segment(bridgeID))/addChannel"
             var query: [URLQueryItem] = []
-            query.append(URLQueryItem(name: "channel", value: channel.map(String.init(describing:)).joined(separator: ",")))
-            if let value = role { query.append(URLQueryItem(name: "role", value: value)) }
-            if let value = absorbDTMF { query.append(URLQueryItem(name: "absorbDTMF", value: value ? "true" : "false")) }
-            if let value = mute { query.append(URLQueryItem(name: "mute", value: value ? "true" : "false")) }
-            if let value = inhibitConnectedLineUpdates { query.append(URLQueryItem(name: "inhibitConnectedLineUpdates", value: value ? "true" : "false")) }
+            query.add("channel", channel)
+            query.add("role", role)
+            query.add("absorbDTMF", absorbDTMF)
+            query.add("mute", mute)
+            query.add("inhibitConnectedLineUpdates", inhibitConnectedLineUpdates)
             let body: ARIJSON? = nil
             return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "bridges.addChannel", decode: ARIRequestBuilding.none)
         }
@@ -110,7 +110,7 @@ extension ARIOperations {
         public static func removeChannel(bridgeID: String, channel: [String]) -> ARIRequest<ARINoContent> {
             let path = "/bridges/\(ARIRequestBuilding.segment(bridgeID))/removeChannel"
             var query: [URLQueryItem] = []
-            query.append(URLQueryItem(name: "channel", value: channel.map(String.init(describing:)).joined(separator: ",")))
+            query.add("channel", channel)
             let body: ARIJSON? = nil
             return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "bridges.removeChannel", decode: ARIRequestBuilding.none)
         }
@@ -135,7 +135,7 @@ extension ARIOperations {
         public static func startMoh(bridgeID: String, mohClass: String? = nil) -> ARIRequest<ARINoContent> {
             let path = "/bridges/\(ARIRequestBuilding.segment(bridgeID))/moh"
             var query: [URLQueryItem] = []
-            if let value = mohClass { query.append(URLQueryItem(name: "mohClass", value: value)) }
+            query.add("mohClass", mohClass)
             let body: ARIJSON? = nil
             return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "bridges.startMoh", decode: ARIRequestBuilding.none)
         }
@@ -152,12 +152,12 @@ extension ARIOperations {
         public static func play(bridgeID: String, media: [String], announcerFormat: String? = nil, lang: String? = nil, offsetms: Int? = nil, skipms: Int? = nil, playbackID: String? = nil) -> ARIRequest<ARIPlayback> {
             let path = "/bridges/\(ARIRequestBuilding.segment(bridgeID))/play"
             var query: [URLQueryItem] = []
-            query.append(URLQueryItem(name: "media", value: media.map(String.init(describing:)).joined(separator: ",")))
-            if let value = announcerFormat { query.append(URLQueryItem(name: "announcer_format", value: value)) }
-            if let value = lang { query.append(URLQueryItem(name: "lang", value: value)) }
-            if let value = offsetms { query.append(URLQueryItem(name: "offsetms", value: String(value))) }
-            if let value = skipms { query.append(URLQueryItem(name: "skipms", value: String(value))) }
-            if let value = playbackID { query.append(URLQueryItem(name: "playbackId", value: value)) }
+            query.add("media", media)
+            query.add("announcer_format", announcerFormat)
+            query.add("lang", lang)
+            query.add("offsetms", offsetms)
+            query.add("skipms", skipms)
+            query.add("playbackId", playbackID)
             let body: ARIJSON? = nil
             return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "bridges.play", decode: ARIRequestBuilding.json(ARIPlayback.self))
         }
@@ -166,11 +166,11 @@ extension ARIOperations {
         public static func playWithId(bridgeID: String, playbackID: String, media: [String], announcerFormat: String? = nil, lang: String? = nil, offsetms: Int? = nil, skipms: Int? = nil) -> ARIRequest<ARIPlayback> {
             let path = "/bridges/\(ARIRequestBuilding.segment(bridgeID))/play/\(ARIRequestBuilding.segment(playbackID))"
             var query: [URLQueryItem] = []
-            query.append(URLQueryItem(name: "media", value: media.map(String.init(describing:)).joined(separator: ",")))
-            if let value = announcerFormat { query.append(URLQueryItem(name: "announcer_format", value: value)) }
-            if let value = lang { query.append(URLQueryItem(name: "lang", value: value)) }
-            if let value = offsetms { query.append(URLQueryItem(name: "offsetms", value: String(value))) }
-            if let value = skipms { query.append(URLQueryItem(name: "skipms", value: String(value))) }
+            query.add("media", media)
+            query.add("announcer_format", announcerFormat)
+            query.add("lang", lang)
+            query.add("offsetms", offsetms)
+            query.add("skipms", skipms)
             let body: ARIJSON? = nil
             return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "bridges.playWithId", decode: ARIRequestBuilding.json(ARIPlayback.self))
         }
@@ -179,14 +179,14 @@ extension ARIOperations {
         public static func record(bridgeID: String, name: String, format: String, recorderFormat: String? = nil, maxDurationSeconds: Int? = nil, maxSilenceSeconds: Int? = nil, ifExists: String? = nil, beep: Bool? = nil, terminateOn: String? = nil) -> ARIRequest<ARILiveRecording> {
             let path = "/bridges/\(ARIRequestBuilding.segment(bridgeID))/record"
             var query: [URLQueryItem] = []
-            query.append(URLQueryItem(name: "name", value: name))
-            query.append(URLQueryItem(name: "format", value: format))
-            if let value = recorderFormat { query.append(URLQueryItem(name: "recorder_format", value: value)) }
-            if let value = maxDurationSeconds { query.append(URLQueryItem(name: "maxDurationSeconds", value: String(value))) }
-            if let value = maxSilenceSeconds { query.append(URLQueryItem(name: "maxSilenceSeconds", value: String(value))) }
-            if let value = ifExists { query.append(URLQueryItem(name: "ifExists", value: value)) }
-            if let value = beep { query.append(URLQueryItem(name: "beep", value: value ? "true" : "false")) }
-            if let value = terminateOn { query.append(URLQueryItem(name: "terminateOn", value: value)) }
+            query.add("name", name)
+            query.add("format", format)
+            query.add("recorder_format", recorderFormat)
+            query.add("maxDurationSeconds", maxDurationSeconds)
+            query.add("maxSilenceSeconds", maxSilenceSeconds)
+            query.add("ifExists", ifExists)
+            query.add("beep", beep)
+            query.add("terminateOn", terminateOn)
             let body: ARIJSON? = nil
             return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "bridges.record", decode: ARIRequestBuilding.json(ARILiveRecording.self))
         }

@@ -17,19 +17,19 @@ extension ARIOperations {
         public static func originate(endpoint: String, `extension`: String? = nil, context: String? = nil, priority: Int? = nil, label: String? = nil, app: String? = nil, appArgs: String? = nil, callerID: String? = nil, timeout: Int? = nil, variables: [String: String]? = nil, channelID: String? = nil, otherChannelID: String? = nil, originator: String? = nil, formats: String? = nil) -> ARIRequest<ARIChannel> {
             let path = "/channels"
             var query: [URLQueryItem] = []
-            query.append(URLQueryItem(name: "endpoint", value: endpoint))
-            if let value = `extension` { query.append(URLQueryItem(name: "extension", value: value)) }
-            if let value = context { query.append(URLQueryItem(name: "context", value: value)) }
-            if let value = priority { query.append(URLQueryItem(name: "priority", value: String(value))) }
-            if let value = label { query.append(URLQueryItem(name: "label", value: value)) }
-            if let value = app { query.append(URLQueryItem(name: "app", value: value)) }
-            if let value = appArgs { query.append(URLQueryItem(name: "appArgs", value: value)) }
-            if let value = callerID { query.append(URLQueryItem(name: "callerId", value: value)) }
-            if let value = timeout { query.append(URLQueryItem(name: "timeout", value: String(value))) }
-            if let value = channelID { query.append(URLQueryItem(name: "channelId", value: value)) }
-            if let value = otherChannelID { query.append(URLQueryItem(name: "otherChannelId", value: value)) }
-            if let value = originator { query.append(URLQueryItem(name: "originator", value: value)) }
-            if let value = formats { query.append(URLQueryItem(name: "formats", value: value)) }
+            query.add("endpoint", endpoint)
+            query.add("extension", `extension`)
+            query.add("context", context)
+            query.add("priority", priority)
+            query.add("label", label)
+            query.add("app", app)
+            query.add("appArgs", appArgs)
+            query.add("callerId", callerID)
+            query.add("timeout", timeout)
+            query.add("channelId", channelID)
+            query.add("otherChannelId", otherChannelID)
+            query.add("originator", originator)
+            query.add("formats", formats)
             var members: [String: ARIJSON] = [:]
             if let value = variables { members["variables"] = .object(value.mapValues { ARIJSON.string($0) }) }
             let body: ARIJSON? = members.isEmpty ? nil : .object(members)
@@ -40,13 +40,13 @@ extension ARIOperations {
         public static func create(endpoint: String, app: String, appArgs: String? = nil, channelID: String? = nil, otherChannelID: String? = nil, originator: String? = nil, formats: String? = nil, variables: [String: String]? = nil) -> ARIRequest<ARIChannel> {
             let path = "/channels/create"
             var query: [URLQueryItem] = []
-            query.append(URLQueryItem(name: "endpoint", value: endpoint))
-            query.append(URLQueryItem(name: "app", value: app))
-            if let value = appArgs { query.append(URLQueryItem(name: "appArgs", value: value)) }
-            if let value = channelID { query.append(URLQueryItem(name: "channelId", value: value)) }
-            if let value = otherChannelID { query.append(URLQueryItem(name: "otherChannelId", value: value)) }
-            if let value = originator { query.append(URLQueryItem(name: "originator", value: value)) }
-            if let value = formats { query.append(URLQueryItem(name: "formats", value: value)) }
+            query.add("endpoint", endpoint)
+            query.add("app", app)
+            query.add("appArgs", appArgs)
+            query.add("channelId", channelID)
+            query.add("otherChannelId", otherChannelID)
+            query.add("originator", originator)
+            query.add("formats", formats)
             var members: [String: ARIJSON] = [:]
             if let value = variables { members["variables"] = .object(value.mapValues { ARIJSON.string($0) }) }
             let body: ARIJSON? = members.isEmpty ? nil : .object(members)
@@ -65,18 +65,18 @@ extension ARIOperations {
         public static func originateWithId(channelID: String, endpoint: String, `extension`: String? = nil, context: String? = nil, priority: Int? = nil, label: String? = nil, app: String? = nil, appArgs: String? = nil, callerID: String? = nil, timeout: Int? = nil, variables: [String: String]? = nil, otherChannelID: String? = nil, originator: String? = nil, formats: String? = nil) -> ARIRequest<ARIChannel> {
             let path = "/channels/\(ARIRequestBuilding.segment(channelID))"
             var query: [URLQueryItem] = []
-            query.append(URLQueryItem(name: "endpoint", value: endpoint))
-            if let value = `extension` { query.append(URLQueryItem(name: "extension", value: value)) }
-            if let value = context { query.append(URLQueryItem(name: "context", value: value)) }
-            if let value = priority { query.append(URLQueryItem(name: "priority", value: String(value))) }
-            if let value = label { query.append(URLQueryItem(name: "label", value: value)) }
-            if let value = app { query.append(URLQueryItem(name: "app", value: value)) }
-            if let value = appArgs { query.append(URLQueryItem(name: "appArgs", value: value)) }
-            if let value = callerID { query.append(URLQueryItem(name: "callerId", value: value)) }
-            if let value = timeout { query.append(URLQueryItem(name: "timeout", value: String(value))) }
-            if let value = otherChannelID { query.append(URLQueryItem(name: "otherChannelId", value: value)) }
-            if let value = originator { query.append(URLQueryItem(name: "originator", value: value)) }
-            if let value = formats { query.append(URLQueryItem(name: "formats", value: value)) }
+            query.add("endpoint", endpoint)
+            query.add("extension", `extension`)
+            query.add("context", context)
+            query.add("priority", priority)
+            query.add("label", label)
+            query.add("app", app)
+            query.add("appArgs", appArgs)
+            query.add("callerId", callerID)
+            query.add("timeout", timeout)
+            query.add("otherChannelId", otherChannelID)
+            query.add("originator", originator)
+            query.add("formats", formats)
             var members: [String: ARIJSON] = [:]
             if let value = variables { members["variables"] = .object(value.mapValues { ARIJSON.string($0) }) }
             let body: ARIJSON? = members.isEmpty ? nil : .object(members)
@@ -87,8 +87,8 @@ extension ARIOperations {
         public static func hangup(channelID: String, reasonCode: String? = nil, reason: String? = nil) -> ARIRequest<ARINoContent> {
             let path = "/channels/\(ARIRequestBuilding.segment(channelID))"
             var query: [URLQueryItem] = []
-            if let value = reasonCode { query.append(URLQueryItem(name: "reason_code", value: value)) }
-            if let value = reason { query.append(URLQueryItem(name: "reason", value: value)) }
+            query.add("reason_code", reasonCode)
+            query.add("reason", reason)
             let body: ARIJSON? = nil
             return ARIRequest(method: "DELETE", path: path, query: query, body: body, operation: "channels.hangup", decode: ARIRequestBuilding.none)
         }
@@ -97,10 +97,10 @@ extension ARIOperations {
         public static func continueInDialplan(channelID: String, context: String? = nil, `extension`: String? = nil, priority: Int? = nil, label: String? = nil) -> ARIRequest<ARINoContent> {
             let path = "/channels/\(ARIRequestBuilding.segment(channelID))/continue"
             var query: [URLQueryItem] = []
-            if let value = context { query.append(URLQueryItem(name: "context", value: value)) }
-            if let value = `extension` { query.append(URLQueryItem(name: "extension", value: value)) }
-            if let value = priority { query.append(URLQueryItem(name: "priority", value: String(value))) }
-            if let value = label { query.append(URLQueryItem(name: "label", value: value)) }
+            query.add("context", context)
+            query.add("extension", `extension`)
+            query.add("priority", priority)
+            query.add("label", label)
             let body: ARIJSON? = nil
             return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.continueInDialplan", decode: ARIRequestBuilding.none)
         }
@@ -109,8 +109,8 @@ extension ARIOperations {
         public static func move(channelID: String, app: String, appArgs: String? = nil) -> ARIRequest<ARINoContent> {
             let path = "/channels/\(ARIRequestBuilding.segment(channelID))/move"
             var query: [URLQueryItem] = []
-            query.append(URLQueryItem(name: "app", value: app))
-            if let value = appArgs { query.append(URLQueryItem(name: "appArgs", value: value)) }
+            query.add("app", app)
+            query.add("appArgs", appArgs)
             let body: ARIJSON? = nil
             return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.move", decode: ARIRequestBuilding.none)
         }
@@ -119,7 +119,7 @@ extension ARIOperations {
         public static func redirect(channelID: String, endpoint: String) -> ARIRequest<ARINoContent> {
             let path = "/channels/\(ARIRequestBuilding.segment(channelID))/redirect"
             var query: [URLQueryItem] = []
-            query.append(URLQueryItem(name: "endpoint", value: endpoint))
+            query.add("endpoint", endpoint)
             let body: ARIJSON? = nil
             return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.redirect", decode: ARIRequestBuilding.none)
         }
@@ -160,11 +160,11 @@ extension ARIOperations {
         public static func sendDTMF(channelID: String, dtmf: String? = nil, before: Int? = nil, between: Int? = nil, duration: Int? = nil, after: Int? = nil) -> ARIRequest<ARINoContent> {
             let path = "/channels/\(ARIRequestBuilding.segment(channelID))/dtmf"
             var query: [URLQueryItem] = []
-            if let value = dtmf { query.append(URLQueryItem(name: "dtmf", value: value)) }
-            if let value = before { query.append(URLQueryItem(name: "before", value: String(value))) }
-            if let value = between { query.append(URLQueryItem(name: "between", value: String(value))) }
-            if let value = duration { query.append(URLQueryItem(name: "duration", value: String(value))) }
-            if let value = after { query.append(URLQueryItem(name: "after", value: String(value))) }
+            query.add("dtmf", dtmf)
+            query.add("before", before)
+            query.add("between", between)
+            query.add("duration", duration)
+            query.add("after", after)
             let body: ARIJSON? = nil
             return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.sendDTMF", decode: ARIRequestBuilding.none)
         }
@@ -173,7 +173,7 @@ extension ARIOperations {
         public static func mute(channelID: String, direction: String? = nil) -> ARIRequest<ARINoContent> {
             let path = "/channels/\(ARIRequestBuilding.segment(channelID))/mute"
             var query: [URLQueryItem] = []
-            if let value = direction { query.append(URLQueryItem(name: "direction", value: value)) }
+            query.add("direction", direction)
             let body: ARIJSON? = nil
             return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.mute", decode: ARIRequestBuilding.none)
         }
@@ -182,7 +182,7 @@ extension ARIOperations {
         public static func unmute(channelID: String, direction: String? = nil) -> ARIRequest<ARINoContent> {
             let path = "/channels/\(ARIRequestBuilding.segment(channelID))/mute"
             var query: [URLQueryItem] = []
-            if let value = direction { query.append(URLQueryItem(name: "direction", value: value)) }
+            query.add("direction", direction)
             let body: ARIJSON? = nil
             return ARIRequest(method: "DELETE", path: path, query: query, body: body, operation: "channels.unmute", decode: ARIRequestBuilding.none)
         }
@@ -207,7 +207,7 @@ extension ARIOperations {
         public static func startMoh(channelID: String, mohClass: String? = nil) -> ARIRequest<ARINoContent> {
             let path = "/channels/\(ARIRequestBuilding.segment(channelID))/moh"
             var query: [URLQueryItem] = []
-            if let value = mohClass { query.append(URLQueryItem(name: "mohClass", value: value)) }
+            query.add("mohClass", mohClass)
             let body: ARIJSON? = nil
             return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.startMoh", decode: ARIRequestBuilding.none)
         }
@@ -240,11 +240,11 @@ extension ARIOperations {
         public static func play(channelID: String, media: [String], lang: String? = nil, offsetms: Int? = nil, skipms: Int? = nil, playbackID: String? = nil) -> ARIRequest<ARIPlayback> {
             let path = "/channels/\(ARIRequestBuilding.segment(channelID))/play"
             var query: [URLQueryItem] = []
-            query.append(URLQueryItem(name: "media", value: media.map(String.init(describing:)).joined(separator: ",")))
-            if let value = lang { query.append(URLQueryItem(name: "lang", value: value)) }
-            if let value = offsetms { query.append(URLQueryItem(name: "offsetms", value: String(value))) }
-            if let value = skipms { query.append(URLQueryItem(name: "skipms", value: String(value))) }
-            if let value = playbackID { query.append(URLQueryItem(name: "playbackId", value: value)) }
+            query.add("media", media)
+            query.add("lang", lang)
+            query.add("offsetms", offsetms)
+            query.add("skipms", skipms)
+            query.add("playbackId", playbackID)
             let body: ARIJSON? = nil
             return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.play", decode: ARIRequestBuilding.json(ARIPlayback.self))
         }
@@ -253,10 +253,10 @@ extension ARIOperations {
         public static func playWithId(channelID: String, playbackID: String, media: [String], lang: String? = nil, offsetms: Int? = nil, skipms: Int? = nil) -> ARIRequest<ARIPlayback> {
             let path = "/channels/\(ARIRequestBuilding.segment(channelID))/play/\(ARIRequestBuilding.segment(playbackID))"
             var query: [URLQueryItem] = []
-            query.append(URLQueryItem(name: "media", value: media.map(String.init(describing:)).joined(separator: ",")))
-            if let value = lang { query.append(URLQueryItem(name: "lang", value: value)) }
-            if let value = offsetms { query.append(URLQueryItem(name: "offsetms", value: String(value))) }
-            if let value = skipms { query.append(URLQueryItem(name: "skipms", value: String(value))) }
+            query.add("media", media)
+            query.add("lang", lang)
+            query.add("offsetms", offsetms)
+            query.add("skipms", skipms)
             let body: ARIJSON? = nil
             return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.playWithId", decode: ARIRequestBuilding.json(ARIPlayback.self))
         }
@@ -265,13 +265,13 @@ extension ARIOperations {
         public static func record(channelID: String, name: String, format: String, maxDurationSeconds: Int? = nil, maxSilenceSeconds: Int? = nil, ifExists: String? = nil, beep: Bool? = nil, terminateOn: String? = nil) -> ARIRequest<ARILiveRecording> {
             let path = "/channels/\(ARIRequestBuilding.segment(channelID))/record"
             var query: [URLQueryItem] = []
-            query.append(URLQueryItem(name: "name", value: name))
-            query.append(URLQueryItem(name: "format", value: format))
-            if let value = maxDurationSeconds { query.append(URLQueryItem(name: "maxDurationSeconds", value: String(value))) }
-            if let value = maxSilenceSeconds { query.append(URLQueryItem(name: "maxSilenceSeconds", value: String(value))) }
-            if let value = ifExists { query.append(URLQueryItem(name: "ifExists", value: value)) }
-            if let value = beep { query.append(URLQueryItem(name: "beep", value: value ? "true" : "false")) }
-            if let value = terminateOn { query.append(URLQueryItem(name: "terminateOn", value: value)) }
+            query.add("name", name)
+            query.add("format", format)
+            query.add("maxDurationSeconds", maxDurationSeconds)
+            query.add("maxSilenceSeconds", maxSilenceSeconds)
+            query.add("ifExists", ifExists)
+            query.add("beep", beep)
+            query.add("terminateOn", terminateOn)
             let body: ARIJSON? = nil
             return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.record", decode: ARIRequestBuilding.json(ARILiveRecording.self))
         }
@@ -280,7 +280,7 @@ extension ARIOperations {
         public static func getChannelVar(channelID: String, variable: String) -> ARIRequest<ARIVariable> {
             let path = "/channels/\(ARIRequestBuilding.segment(channelID))/variable"
             var query: [URLQueryItem] = []
-            query.append(URLQueryItem(name: "variable", value: variable))
+            query.add("variable", variable)
             let body: ARIJSON? = nil
             return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "channels.getChannelVar", decode: ARIRequestBuilding.json(ARIVariable.self))
         }
@@ -289,9 +289,9 @@ extension ARIOperations {
         public static func setChannelVar(channelID: String, variable: String, value: String? = nil, reportEvents: Bool? = nil) -> ARIRequest<ARINoContent> {
             let path = "/channels/\(ARIRequestBuilding.segment(channelID))/variable"
             var query: [URLQueryItem] = []
-            query.append(URLQueryItem(name: "variable", value: variable))
-            if let value = value { query.append(URLQueryItem(name: "value", value: value)) }
-            if let value = reportEvents { query.append(URLQueryItem(name: "report_events", value: value ? "true" : "false")) }
+            query.add("variable", variable)
+            query.add("value", value)
+            query.add("report_events", reportEvents)
             let body: ARIJSON? = nil
             return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.setChannelVar", decode: ARIRequestBuilding.none)
         }
@@ -300,7 +300,7 @@ extension ARIOperations {
         public static func getChannelVars(channelID: String, variables: [String]) -> ARIRequest<ARIVariables> {
             let path = "/channels/\(ARIRequestBuilding.segment(channelID))/variables"
             var query: [URLQueryItem] = []
-            query.append(URLQueryItem(name: "variables", value: variables.map(String.init(describing:)).joined(separator: ",")))
+            query.add("variables", variables)
             let body: ARIJSON? = nil
             return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "channels.getChannelVars", decode: ARIRequestBuilding.json(ARIVariables.self))
         }
@@ -319,11 +319,11 @@ extension ARIOperations {
         public static func snoopChannel(channelID: String, app: String, spy: String? = nil, whisper: String? = nil, appArgs: String? = nil, snoopID: String? = nil) -> ARIRequest<ARIChannel> {
             let path = "/channels/\(ARIRequestBuilding.segment(channelID))/snoop"
             var query: [URLQueryItem] = []
-            if let value = spy { query.append(URLQueryItem(name: "spy", value: value)) }
-            if let value = whisper { query.append(URLQueryItem(name: "whisper", value: value)) }
-            query.append(URLQueryItem(name: "app", value: app))
-            if let value = appArgs { query.append(URLQueryItem(name: "appArgs", value: value)) }
-            if let value = snoopID { query.append(URLQueryItem(name: "snoopId", value: value)) }
+            query.add("spy", spy)
+            query.add("whisper", whisper)
+            query.add("app", app)
+            query.add("appArgs", appArgs)
+            query.add("snoopId", snoopID)
             let body: ARIJSON? = nil
             return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.snoopChannel", decode: ARIRequestBuilding.json(ARIChannel.self))
         }
@@ -332,10 +332,10 @@ extension ARIOperations {
         public static func snoopChannelWithId(channelID: String, snoopID: String, app: String, spy: String? = nil, whisper: String? = nil, appArgs: String? = nil) -> ARIRequest<ARIChannel> {
             let path = "/channels/\(ARIRequestBuilding.segment(channelID))/snoop/\(ARIRequestBuilding.segment(snoopID))"
             var query: [URLQueryItem] = []
-            if let value = spy { query.append(URLQueryItem(name: "spy", value: value)) }
-            if let value = whisper { query.append(URLQueryItem(name: "whisper", value: value)) }
-            query.append(URLQueryItem(name: "app", value: app))
-            if let value = appArgs { query.append(URLQueryItem(name: "appArgs", value: value)) }
+            query.add("spy", spy)
+            query.add("whisper", whisper)
+            query.add("app", app)
+            query.add("appArgs", appArgs)
             let body: ARIJSON? = nil
             return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.snoopChannelWithId", decode: ARIRequestBuilding.json(ARIChannel.self))
         }
@@ -344,8 +344,8 @@ extension ARIOperations {
         public static func dial(channelID: String, caller: String? = nil, timeout: Int? = nil) -> ARIRequest<ARINoContent> {
             let path = "/channels/\(ARIRequestBuilding.segment(channelID))/dial"
             var query: [URLQueryItem] = []
-            if let value = caller { query.append(URLQueryItem(name: "caller", value: value)) }
-            if let value = timeout { query.append(URLQueryItem(name: "timeout", value: String(value))) }
+            query.add("caller", caller)
+            query.add("timeout", timeout)
             let body: ARIJSON? = nil
             return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.dial", decode: ARIRequestBuilding.none)
         }
@@ -362,16 +362,16 @@ extension ARIOperations {
         public static func externalMedia(app: String, format: String, channelID: String? = nil, variables: [String: String]? = nil, externalHost: String? = nil, encapsulation: String? = nil, transport: String? = nil, connectionType: String? = nil, direction: String? = nil, data: String? = nil, transportData: String? = nil) -> ARIRequest<ARIChannel> {
             let path = "/channels/externalMedia"
             var query: [URLQueryItem] = []
-            if let value = channelID { query.append(URLQueryItem(name: "channelId", value: value)) }
-            query.append(URLQueryItem(name: "app", value: app))
-            if let value = externalHost { query.append(URLQueryItem(name: "external_host", value: value)) }
-            if let value = encapsulation { query.append(URLQueryItem(name: "encapsulation", value: value)) }
-            if let value = transport { query.append(URLQueryItem(name: "transport", value: value)) }
-            if let value = connectionType { query.append(URLQueryItem(name: "connection_type", value: value)) }
-            query.append(URLQueryItem(name: "format", value: format))
-            if let value = direction { query.append(URLQueryItem(name: "direction", value: value)) }
-            if let value = data { query.append(URLQueryItem(name: "data", value: value)) }
-            if let value = transportData { query.append(URLQueryItem(name: "transport_data", value: value)) }
+            query.add("channelId", channelID)
+            query.add("app", app)
+            query.add("external_host", externalHost)
+            query.add("encapsulation", encapsulation)
+            query.add("transport", transport)
+            query.add("connection_type", connectionType)
+            query.add("format", format)
+            query.add("direction", direction)
+            query.add("data", data)
+            query.add("transport_data", transportData)
             var members: [String: ARIJSON] = [:]
             if let value = variables { members["variables"] = .object(value.mapValues { ARIJSON.string($0) }) }
             let body: ARIJSON? = members.isEmpty ? nil : .object(members)
@@ -382,7 +382,7 @@ extension ARIOperations {
         public static func transfer_progress(channelID: String, states: String) -> ARIRequest<ARINoContent> {
             let path = "/channels/\(ARIRequestBuilding.segment(channelID))/transfer_progress"
             var query: [URLQueryItem] = []
-            query.append(URLQueryItem(name: "states", value: states))
+            query.add("states", states)
             let body: ARIJSON? = nil
             return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.transfer_progress", decode: ARIRequestBuilding.none)
         }

@@ -25,7 +25,7 @@ extension ARIOperations {
         public static func update(deviceName: String, deviceState: String) -> ARIRequest<ARINoContent> {
             let path = "/deviceStates/\(ARIRequestBuilding.segment(deviceName))"
             var query: [URLQueryItem] = []
-            query.append(URLQueryItem(name: "deviceState", value: deviceState))
+            query.add("deviceState", deviceState)
             let body: ARIJSON? = nil
             return ARIRequest(method: "PUT", path: path, query: query, body: body, operation: "deviceStates.update", decode: ARIRequestBuilding.none)
         }

@@ -17,9 +17,9 @@ extension ARIOperations {
         public static func sendMessage(to: String, from: String, body: String? = nil, variables: [String: String]? = nil) -> ARIRequest<ARINoContent> {
             let path = "/endpoints/sendMessage"
             var query: [URLQueryItem] = []
-            query.append(URLQueryItem(name: "to", value: to))
-            query.append(URLQueryItem(name: "from", value: from))
-            if let value = body { query.append(URLQueryItem(name: "body", value: value)) }
+            query.add("to", to)
+            query.add("from", from)
+            query.add("body", body)
             var members: [String: ARIJSON] = [:]
             if let value = variables { members["variables"] = .object(value.mapValues { ARIJSON.string($0) }) }
             let body: ARIJSON? = members.isEmpty ? nil : .object(members)
@@ -30,10 +30,10 @@ extension ARIOperations {
         public static func refer(to: String, from: String, referTo: String, toSelf: Bool? = nil, variables: [String: String]? = nil) -> ARIRequest<ARINoContent> {
             let path = "/endpoints/refer"
             var query: [URLQueryItem] = []
-            query.append(URLQueryItem(name: "to", value: to))
-            query.append(URLQueryItem(name: "from", value: from))
-            query.append(URLQueryItem(name: "refer_to", value: referTo))
-            if let value = toSelf { query.append(URLQueryItem(name: "to_self", value: value ? "true" : "false")) }
+            query.add("to", to)
+            query.add("from", from)
+            query.add("refer_to", referTo)
+            query.add("to_self", toSelf)
             var members: [String: ARIJSON] = [:]
             if let value = variables { members["variables"] = .object(value.mapValues { ARIJSON.string($0) }) }
             let body: ARIJSON? = members.isEmpty ? nil : .object(members)
@@ -60,8 +60,8 @@ extension ARIOperations {
         public static func sendMessageToEndpoint(tech: String, resource: String, from: String, body: String? = nil, variables: [String: String]? = nil) -> ARIRequest<ARINoContent> {
             let path = "/endpoints/\(ARIRequestBuilding.segment(tech))/\(ARIRequestBuilding.segment(resource))/sendMessage"
             var query: [URLQueryItem] = []
-            query.append(URLQueryItem(name: "from", value: from))
-            if let value = body { query.append(URLQueryItem(name: "body", value: value)) }
+            query.add("from", from)
+            query.add("body", body)
             var members: [String: ARIJSON] = [:]
             if let value = variables { members["variables"] = .object(value.mapValues { ARIJSON.string($0) }) }
             let body: ARIJSON? = members.isEmpty ? nil : .object(members)
@@ -72,9 +72,9 @@ extension ARIOperations {
         public static func referToEndpoint(tech: String, resource: String, from: String, referTo: String, toSelf: Bool? = nil, variables: [String: String]? = nil) -> ARIRequest<ARINoContent> {
             let path = "/endpoints/\(ARIRequestBuilding.segment(tech))/\(ARIRequestBuilding.segment(resource))/refer"
             var query: [URLQueryItem] = []
-            query.append(URLQueryItem(name: "from", value: from))
-            query.append(URLQueryItem(name: "refer_to", value: referTo))
-            if let value = toSelf { query.append(URLQueryItem(name: "to_self", value: value ? "true" : "false")) }
+            query.add("from", from)
+            query.add("refer_to", referTo)
+            query.add("to_self", toSelf)
             var members: [String: ARIJSON] = [:]
             if let value = variables { members["variables"] = .object(value.mapValues { ARIJSON.string($0) }) }
             let body: ARIJSON? = members.isEmpty ? nil : .object(members)

@@ -9,8 +9,8 @@ extension ARIOperations {
         public static func userEvent(eventName: String, application: String, source: [String]? = nil, variables: [String: String]? = nil) -> ARIRequest<ARINoContent> {
             let path = "/events/user/\(ARIRequestBuilding.segment(eventName))"
             var query: [URLQueryItem] = []
-            query.append(URLQueryItem(name: "application", value: application))
-            if let value = source { query.append(URLQueryItem(name: "source", value: value.map(String.init(describing:)).joined(separator: ","))) }
+            query.add("application", application)
+            query.add("source", source)
             var members: [String: ARIJSON] = [:]
             if let value = variables { members["variables"] = .object(value.mapValues { ARIJSON.string($0) }) }
             let body: ARIJSON? = members.isEmpty ? nil : .object(members)
@@ -21,8 +21,8 @@ extension ARIOperations {
         public static func claimChannel(channelID: String, application: String) -> ARIRequest<ARINoContent> {
             let path = "/events/claim"
             var query: [URLQueryItem] = []
-            query.append(URLQueryItem(name: "channelId", value: channelID))
-            query.append(URLQueryItem(name: "application", value: application))
+            query.add("channelId", channelID)
+            query.add("application", application)
             let body: ARIJSON? = nil
             return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "events.claimChannel", decode: ARIRequestBuilding.none)
         }

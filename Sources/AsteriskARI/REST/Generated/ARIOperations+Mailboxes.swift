@@ -25,8 +25,8 @@ extension ARIOperations {
         public static func update(mailboxName: String, oldMessages: Int, newMessages: Int) -> ARIRequest<ARINoContent> {
             let path = "/mailboxes/\(ARIRequestBuilding.segment(mailboxName))"
             var query: [URLQueryItem] = []
-            query.append(URLQueryItem(name: "oldMessages", value: String(oldMessages)))
-            query.append(URLQueryItem(name: "newMessages", value: String(newMessages)))
+            query.add("oldMessages", oldMessages)
+            query.add("newMessages", newMessages)
             let body: ARIJSON? = nil
             return ARIRequest(method: "PUT", path: path, query: query, body: body, operation: "mailboxes.update", decode: ARIRequestBuilding.none)
         }

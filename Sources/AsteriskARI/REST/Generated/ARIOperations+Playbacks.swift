@@ -25,7 +25,7 @@ extension ARIOperations {
         public static func control(playbackID: String, operation: String) -> ARIRequest<ARINoContent> {
             let path = "/playbacks/\(ARIRequestBuilding.segment(playbackID))/control"
             var query: [URLQueryItem] = []
-            query.append(URLQueryItem(name: "operation", value: operation))
+            query.add("operation", operation)
             let body: ARIJSON? = nil
             return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "playbacks.control", decode: ARIRequestBuilding.none)
         }

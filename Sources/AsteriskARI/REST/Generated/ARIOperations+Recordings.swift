@@ -41,7 +41,7 @@ extension ARIOperations {
         public static func copyStored(recordingName: String, destinationRecordingName: String) -> ARIRequest<ARIStoredRecording> {
             let path = "/recordings/stored/\(ARIRequestBuilding.segment(recordingName))/copy"
             var query: [URLQueryItem] = []
-            query.append(URLQueryItem(name: "destinationRecordingName", value: destinationRecordingName))
+            query.add("destinationRecordingName", destinationRecordingName)
             let body: ARIJSON? = nil
             return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "recordings.copyStored", decode: ARIRequestBuilding.json(ARIStoredRecording.self))
         }

@@ -9,8 +9,8 @@ extension ARIOperations {
         public static func list(lang: String? = nil, format: String? = nil) -> ARIRequest<[ARISound]> {
             let path = "/sounds"
             var query: [URLQueryItem] = []
-            if let value = lang { query.append(URLQueryItem(name: "lang", value: value)) }
-            if let value = format { query.append(URLQueryItem(name: "format", value: value)) }
+            query.add("lang", lang)
+            query.add("format", format)
             let body: ARIJSON? = nil
             return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "sounds.list", decode: ARIRequestBuilding.json([ARISound].self))
         }

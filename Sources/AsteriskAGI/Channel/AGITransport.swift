@@ -3,7 +3,8 @@ public protocol AGITransport: Sendable {
     /// The variables Asterisk sent when the session started.
     var environment: AGIEnvironment { get }
     /// Sends one command and waits for its reply. A `HANGUP` notice seen on the way is reported
-    /// through ``hangupObserved`` and does not end the wait.
+    /// through ``hangupObserved`` and does not end the wait. ``AGIChannel`` validates every command
+    /// (no CR, LF or NUL) before calling this.
     func execute(_ command: AGICommand, timeout: Duration?) async throws -> AGIReply
     /// Whether Asterisk has said the channel hung up.
     var hangupObserved: Bool { get }

@@ -52,6 +52,11 @@ public struct AGICommand: Sendable, Hashable, CustomStringConvertible {
     /// Writes the command line and its `\n`; nothing is written when validation fails.
     public func encode(into buffer: inout ByteBuffer) throws(AGIError) {
         try validate()
+        encodeValidated(into: &buffer)
+    }
+
+    /// Writes a command that ``validate()`` already accepted (``AGIChannel`` validates every command once).
+    func encodeValidated(into buffer: inout ByteBuffer) {
         buffer.writeString(name)
         for argument in arguments {
             buffer.writeStaticString(" ")

@@ -18,8 +18,9 @@ final class AGIStreamTransport: AGITransport {
     var hangupObserved: Bool { hungUp.withLockedValue { $0 } }
 
     func execute(_ command: AGICommand, timeout: Duration?) async throws -> AGIReply {
+        // AGIChannel.send validated the command; this transport is only reached through it.
         var encoded = channel.allocator.buffer(capacity: 64)
-        try command.encode(into: &encoded)
+        command.encodeValidated(into: &encoded)
         let bytes = encoded
         let promise = channel.eventLoop.makePromise(of: AGIReply.self)
         let handler = self.handler

@@ -35,7 +35,7 @@ final class AsyncAGITransport: AGITransport {
     var hangupObserved: Bool { state.withLockedValue { $0.hungUp } }
 
     func execute(_ command: AGICommand, timeout: Duration?) async throws -> AGIReply {
-        try command.validate()
+        // AGIChannel.send validated the command; this transport is only reached through it.
         let commandID: String = try state.withLockedValue { state in
             if let ended = state.ended { throw ended }
             state.nextCommand += 1

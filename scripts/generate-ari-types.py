@@ -208,13 +208,10 @@ def param_type(param):
 
 def response_type(response_class, models):
     if response_class in (None, "void"):
-        return "ARINoContent", "ARIRequestBuilding.none"
+        return "ARINoContent"
     if response_class == "binary":
-        return "Data", "ARIRequestBuilding.binary"
-    swift = swift_type(response_class, models)
-    if swift == "ARIJSON":
-        return "ARIJSON", "ARIRequestBuilding.json(ARIJSON.self)"
-    return swift, "ARIRequestBuilding.json(%s.self)" % swift
+        return "Data"
+    return swift_type(response_class, models)
 
 
 def query_value(param, expression):
@@ -255,39 +252,32 @@ def operations_source(resource, apis, models):
                 swift = camel(p["name"])
                 names[p["name"]] = swift
                 args.append("%s: %s%s" % (declared(swift), param_type(p), "" if p.get("required") else "? = nil"))
-            response, decoder = response_type(op.get("responseClass"), models)
+            response = response_type(op.get("responseClass"), models)
             lines.append("        /// `%s %s`." % (op["httpMethod"], api["path"]))
             lines.append("        public static func %s(%s) -> ARIRequest<%s> {" % (declared(op["nickname"]), ", ".join(args), response))
             path = api["path"]
             for p in params:
                 if p["paramType"] == "path":
                     path = path.replace("{%s}" % p["name"], "\\(ARIRequestBuilding.segment(%s))" % names[p["name"]])
-            lines.append('            let path = "%s"' % path)
-            lines.append("            var query: [URLQueryItem] = []")
-            body_params = []
-            if any(p["paramType"] == "query" for p in params):
-                lines[-1] = "            var query: [URLQueryItem] = []"
-            else:
-                lines[-1] = "            let query: [URLQueryItem] = []"
-            for p in params:
-                value = declared(names[p["name"]])
-                if p["paramType"] == "query":
-                    lines.append('            query.add("%s", %s)' % (p["name"], value))
-                elif p["paramType"] == "body":
-                    body_params.append(p)
+            query_params = [p for p in params if p["paramType"] == "query"]
+            body_params = [p for p in params if p["paramType"] == "body"]
+            extra = ""
+            if query_params:
+                lines.append("            var query: [URLQueryItem] = []")
+                for p in query_params:
+                    lines.append('            query.add("%s", %s)' % (p["name"], declared(names[p["name"]])))
+                extra += ", query: query"
             if body_params:
-                lines.append("            var members: [String: ARIJSON] = [:]")
+                lines.append("            var body: [String: ARIJSON] = [:]")
                 for p in body_params:
                     value = declared(names[p["name"]])
                     if p.get("required"):
-                        lines.append('            members["%s"] = %s' % (p["name"], body_value(p, value)))
+                        lines.append('            body["%s"] = %s' % (p["name"], body_value(p, value)))
                     else:
-                        lines.append('            if let value = %s { members["%s"] = %s }' % (value, p["name"], body_value(p, "value")))
-                lines.append("            let body: ARIJSON? = members.isEmpty ? nil : .object(members)")
-            else:
-                lines.append("            let body: ARIJSON? = nil")
-            lines.append('            return ARIRequest(method: "%s", path: path, query: query, body: body, operation: "%s.%s", decode: %s)'
-                         % (op["httpMethod"], resource, op["nickname"], decoder))
+                        lines.append('            if let value = %s { body["%s"] = %s }' % (value, p["name"], body_value(p, "value")))
+                extra += ", body: body.isEmpty ? nil : .object(body)"
+            lines.append('            return ARIRequest("%s", "%s"%s, operation: "%s.%s")'
+                         % (op["httpMethod"], path, extra, resource, op["nickname"]))
             lines.append("        }")
             lines.append("")
     if lines[-1] == "":

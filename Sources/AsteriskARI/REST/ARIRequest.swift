@@ -42,6 +42,29 @@ public struct ARIRequest<Response: Sendable>: Sendable {
     }
 }
 
+extension ARIRequest where Response: Decodable {
+    /// A request whose answer is JSON decoding to `Response`.
+    init(_ method: String, _ path: String, query: [URLQueryItem] = [], body: ARIJSON? = nil, operation: String) {
+        self.init(method: method, path: path, query: query, body: body, operation: operation) {
+            try JSONDecoder().decode(Response.self, from: $0)
+        }
+    }
+}
+
+extension ARIRequest where Response == ARINoContent {
+    /// A request answered with no content.
+    init(_ method: String, _ path: String, query: [URLQueryItem] = [], body: ARIJSON? = nil, operation: String) {
+        self.init(method: method, path: path, query: query, body: body, operation: operation) { _ in ARINoContent() }
+    }
+}
+
+extension ARIRequest where Response == Data {
+    /// A request whose answer is kept as bytes (recordings and other binary answers).
+    init(_ method: String, _ path: String, query: [URLQueryItem] = [], body: ARIJSON? = nil, operation: String) {
+        self.init(method: method, path: path, query: query, body: body, operation: operation) { $0 }
+    }
+}
+
 /// The answer of operations that return nothing (`204 No Content`).
 public struct ARINoContent: Sendable, Hashable {
     /// Creates the empty answer.
@@ -54,17 +77,6 @@ enum ARIRequestBuilding {
     static func segment(_ value: String) -> String {
         value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? value
     }
-
-    /// A JSON decoder for a model type.
-    static func json<T: Decodable & Sendable>(_ type: T.Type) -> @Sendable (Data) throws -> T {
-        { try JSONDecoder().decode(T.self, from: $0) }
-    }
-
-    /// Ignores the body.
-    static let none: @Sendable (Data) throws -> ARINoContent = { _ in ARINoContent() }
-
-    /// Keeps the body as it is (recordings and other binary answers).
-    static let binary: @Sendable (Data) throws -> Data = { $0 }
 }
 
 extension [URLQueryItem] {

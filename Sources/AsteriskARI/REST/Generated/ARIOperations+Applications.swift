@@ -7,46 +7,33 @@ extension ARIOperations {
     public enum Applications {
         /// `GET /applications`.
         public static func list() -> ARIRequest<[ARIApplication]> {
-            let path = "/applications"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "applications.list", decode: ARIRequestBuilding.json([ARIApplication].self))
+            return ARIRequest("GET", "/applications", operation: "applications.list")
         }
 
         /// `GET /applications/{applicationName}`.
         public static func get(applicationName: String) -> ARIRequest<ARIApplication> {
-            let path = "/applications/\(ARIRequestBuilding.segment(applicationName))"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "applications.get", decode: ARIRequestBuilding.json(ARIApplication.self))
+            return ARIRequest("GET", "/applications/\(ARIRequestBuilding.segment(applicationName))", operation: "applications.get")
         }
 
         /// `POST /applications/{applicationName}/subscription`.
         public static func subscribe(applicationName: String, eventSource: [String]) -> ARIRequest<ARIApplication> {
-            let path = "/applications/\(ARIRequestBuilding.segment(applicationName))/subscription"
             var query: [URLQueryItem] = []
             query.add("eventSource", eventSource)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "applications.subscribe", decode: ARIRequestBuilding.json(ARIApplication.self))
+            return ARIRequest("POST", "/applications/\(ARIRequestBuilding.segment(applicationName))/subscription", query: query, operation: "applications.subscribe")
         }
 
         /// `DELETE /applications/{applicationName}/subscription`.
         public static func unsubscribe(applicationName: String, eventSource: [String]) -> ARIRequest<ARIApplication> {
-            let path = "/applications/\(ARIRequestBuilding.segment(applicationName))/subscription"
             var query: [URLQueryItem] = []
             query.add("eventSource", eventSource)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "DELETE", path: path, query: query, body: body, operation: "applications.unsubscribe", decode: ARIRequestBuilding.json(ARIApplication.self))
+            return ARIRequest("DELETE", "/applications/\(ARIRequestBuilding.segment(applicationName))/subscription", query: query, operation: "applications.unsubscribe")
         }
 
         /// `PUT /applications/{applicationName}/eventFilter`.
         public static func filter(applicationName: String, filter: ARIJSON? = nil) -> ARIRequest<ARIApplication> {
-            let path = "/applications/\(ARIRequestBuilding.segment(applicationName))/eventFilter"
-            let query: [URLQueryItem] = []
-            var members: [String: ARIJSON] = [:]
-            if let value = filter { members["filter"] = value }
-            let body: ARIJSON? = members.isEmpty ? nil : .object(members)
-            return ARIRequest(method: "PUT", path: path, query: query, body: body, operation: "applications.filter", decode: ARIRequestBuilding.json(ARIApplication.self))
+            var body: [String: ARIJSON] = [:]
+            if let value = filter { body["filter"] = value }
+            return ARIRequest("PUT", "/applications/\(ARIRequestBuilding.segment(applicationName))/eventFilter", body: body.isEmpty ? nil : .object(body), operation: "applications.filter")
         }
     }
 }

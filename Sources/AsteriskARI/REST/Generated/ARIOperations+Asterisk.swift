@@ -7,137 +7,93 @@ extension ARIOperations {
     public enum Asterisk {
         /// `GET /asterisk/config/dynamic/{configClass}/{objectType}/{id}`.
         public static func getObject(configClass: String, objectType: String, id: String) -> ARIRequest<[ARIConfigTuple]> {
-            let path = "/asterisk/config/dynamic/\(ARIRequestBuilding.segment(configClass))/\(ARIRequestBuilding.segment(objectType))/\(ARIRequestBuilding.segment(id))"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "asterisk.getObject", decode: ARIRequestBuilding.json([ARIConfigTuple].self))
+            return ARIRequest("GET", "/asterisk/config/dynamic/\(ARIRequestBuilding.segment(configClass))/\(ARIRequestBuilding.segment(objectType))/\(ARIRequestBuilding.segment(id))", operation: "asterisk.getObject")
         }
 
         /// `PUT /asterisk/config/dynamic/{configClass}/{objectType}/{id}`.
         public static func updateObject(configClass: String, objectType: String, id: String, fields: [String: String]? = nil) -> ARIRequest<[ARIConfigTuple]> {
-            let path = "/asterisk/config/dynamic/\(ARIRequestBuilding.segment(configClass))/\(ARIRequestBuilding.segment(objectType))/\(ARIRequestBuilding.segment(id))"
-            let query: [URLQueryItem] = []
-            var members: [String: ARIJSON] = [:]
-            if let value = fields { members["fields"] = .object(value.mapValues { ARIJSON.string($0) }) }
-            let body: ARIJSON? = members.isEmpty ? nil : .object(members)
-            return ARIRequest(method: "PUT", path: path, query: query, body: body, operation: "asterisk.updateObject", decode: ARIRequestBuilding.json([ARIConfigTuple].self))
+            var body: [String: ARIJSON] = [:]
+            if let value = fields { body["fields"] = .object(value.mapValues { ARIJSON.string($0) }) }
+            return ARIRequest("PUT", "/asterisk/config/dynamic/\(ARIRequestBuilding.segment(configClass))/\(ARIRequestBuilding.segment(objectType))/\(ARIRequestBuilding.segment(id))", body: body.isEmpty ? nil : .object(body), operation: "asterisk.updateObject")
         }
 
         /// `DELETE /asterisk/config/dynamic/{configClass}/{objectType}/{id}`.
         public static func deleteObject(configClass: String, objectType: String, id: String) -> ARIRequest<ARINoContent> {
-            let path = "/asterisk/config/dynamic/\(ARIRequestBuilding.segment(configClass))/\(ARIRequestBuilding.segment(objectType))/\(ARIRequestBuilding.segment(id))"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "DELETE", path: path, query: query, body: body, operation: "asterisk.deleteObject", decode: ARIRequestBuilding.none)
+            return ARIRequest("DELETE", "/asterisk/config/dynamic/\(ARIRequestBuilding.segment(configClass))/\(ARIRequestBuilding.segment(objectType))/\(ARIRequestBuilding.segment(id))", operation: "asterisk.deleteObject")
         }
 
         /// `GET /asterisk/info`.
         public static func getInfo(only: [String]? = nil) -> ARIRequest<ARIAsteriskInfo> {
-            let path = "/asterisk/info"
             var query: [URLQueryItem] = []
             query.add("only", only)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "asterisk.getInfo", decode: ARIRequestBuilding.json(ARIAsteriskInfo.self))
+            return ARIRequest("GET", "/asterisk/info", query: query, operation: "asterisk.getInfo")
         }
 
         /// `GET /asterisk/ping`.
         public static func ping() -> ARIRequest<ARIAsteriskPing> {
-            let path = "/asterisk/ping"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "asterisk.ping", decode: ARIRequestBuilding.json(ARIAsteriskPing.self))
+            return ARIRequest("GET", "/asterisk/ping", operation: "asterisk.ping")
         }
 
         /// `GET /asterisk/modules`.
         public static func listModules() -> ARIRequest<[ARIModule]> {
-            let path = "/asterisk/modules"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "asterisk.listModules", decode: ARIRequestBuilding.json([ARIModule].self))
+            return ARIRequest("GET", "/asterisk/modules", operation: "asterisk.listModules")
         }
 
         /// `GET /asterisk/modules/{moduleName}`.
         public static func getModule(moduleName: String) -> ARIRequest<ARIModule> {
-            let path = "/asterisk/modules/\(ARIRequestBuilding.segment(moduleName))"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "asterisk.getModule", decode: ARIRequestBuilding.json(ARIModule.self))
+            return ARIRequest("GET", "/asterisk/modules/\(ARIRequestBuilding.segment(moduleName))", operation: "asterisk.getModule")
         }
 
         /// `POST /asterisk/modules/{moduleName}`.
         public static func loadModule(moduleName: String) -> ARIRequest<ARINoContent> {
-            let path = "/asterisk/modules/\(ARIRequestBuilding.segment(moduleName))"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "asterisk.loadModule", decode: ARIRequestBuilding.none)
+            return ARIRequest("POST", "/asterisk/modules/\(ARIRequestBuilding.segment(moduleName))", operation: "asterisk.loadModule")
         }
 
         /// `DELETE /asterisk/modules/{moduleName}`.
         public static func unloadModule(moduleName: String) -> ARIRequest<ARINoContent> {
-            let path = "/asterisk/modules/\(ARIRequestBuilding.segment(moduleName))"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "DELETE", path: path, query: query, body: body, operation: "asterisk.unloadModule", decode: ARIRequestBuilding.none)
+            return ARIRequest("DELETE", "/asterisk/modules/\(ARIRequestBuilding.segment(moduleName))", operation: "asterisk.unloadModule")
         }
 
         /// `PUT /asterisk/modules/{moduleName}`.
         public static func reloadModule(moduleName: String) -> ARIRequest<ARINoContent> {
-            let path = "/asterisk/modules/\(ARIRequestBuilding.segment(moduleName))"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "PUT", path: path, query: query, body: body, operation: "asterisk.reloadModule", decode: ARIRequestBuilding.none)
+            return ARIRequest("PUT", "/asterisk/modules/\(ARIRequestBuilding.segment(moduleName))", operation: "asterisk.reloadModule")
         }
 
         /// `GET /asterisk/logging`.
         public static func listLogChannels() -> ARIRequest<[ARILogChannel]> {
-            let path = "/asterisk/logging"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "asterisk.listLogChannels", decode: ARIRequestBuilding.json([ARILogChannel].self))
+            return ARIRequest("GET", "/asterisk/logging", operation: "asterisk.listLogChannels")
         }
 
         /// `POST /asterisk/logging/{logChannelName}`.
         public static func addLog(logChannelName: String, configuration: String) -> ARIRequest<ARINoContent> {
-            let path = "/asterisk/logging/\(ARIRequestBuilding.segment(logChannelName))"
             var query: [URLQueryItem] = []
             query.add("configuration", configuration)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "asterisk.addLog", decode: ARIRequestBuilding.none)
+            return ARIRequest("POST", "/asterisk/logging/\(ARIRequestBuilding.segment(logChannelName))", query: query, operation: "asterisk.addLog")
         }
 
         /// `DELETE /asterisk/logging/{logChannelName}`.
         public static func deleteLog(logChannelName: String) -> ARIRequest<ARINoContent> {
-            let path = "/asterisk/logging/\(ARIRequestBuilding.segment(logChannelName))"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "DELETE", path: path, query: query, body: body, operation: "asterisk.deleteLog", decode: ARIRequestBuilding.none)
+            return ARIRequest("DELETE", "/asterisk/logging/\(ARIRequestBuilding.segment(logChannelName))", operation: "asterisk.deleteLog")
         }
 
         /// `PUT /asterisk/logging/{logChannelName}/rotate`.
         public static func rotateLog(logChannelName: String) -> ARIRequest<ARINoContent> {
-            let path = "/asterisk/logging/\(ARIRequestBuilding.segment(logChannelName))/rotate"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "PUT", path: path, query: query, body: body, operation: "asterisk.rotateLog", decode: ARIRequestBuilding.none)
+            return ARIRequest("PUT", "/asterisk/logging/\(ARIRequestBuilding.segment(logChannelName))/rotate", operation: "asterisk.rotateLog")
         }
 
         /// `GET /asterisk/variable`.
         public static func getGlobalVar(variable: String) -> ARIRequest<ARIVariable> {
-            let path = "/asterisk/variable"
             var query: [URLQueryItem] = []
             query.add("variable", variable)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "asterisk.getGlobalVar", decode: ARIRequestBuilding.json(ARIVariable.self))
+            return ARIRequest("GET", "/asterisk/variable", query: query, operation: "asterisk.getGlobalVar")
         }
 
         /// `POST /asterisk/variable`.
         public static func setGlobalVar(variable: String, value: String? = nil) -> ARIRequest<ARINoContent> {
-            let path = "/asterisk/variable"
             var query: [URLQueryItem] = []
             query.add("variable", variable)
             query.add("value", value)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "asterisk.setGlobalVar", decode: ARIRequestBuilding.none)
+            return ARIRequest("POST", "/asterisk/variable", query: query, operation: "asterisk.setGlobalVar")
         }
     }
 }

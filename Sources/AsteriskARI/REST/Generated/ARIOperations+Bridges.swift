@@ -7,150 +7,112 @@ extension ARIOperations {
     public enum Bridges {
         /// `GET /bridges`.
         public static func list() -> ARIRequest<[ARIBridge]> {
-            let path = "/bridges"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "bridges.list", decode: ARIRequestBuilding.json([ARIBridge].self))
+            return ARIRequest("GET", "/bridges", operation: "bridges.list")
         }
 
         /// `POST /bridges`.
         public static func create(type: String? = nil, bridgeID: String? = nil, name: String? = nil, variables: [String: String]? = nil) -> ARIRequest<ARIBridge> {
-            let path = "/bridges"
             var query: [URLQueryItem] = []
             query.add("type", type)
             query.add("bridgeId", bridgeID)
             query.add("name", name)
-            var members: [String: ARIJSON] = [:]
-            if let value = variables { members["variables"] = .object(value.mapValues { ARIJSON.string($0) }) }
-            let body: ARIJSON? = members.isEmpty ? nil : .object(members)
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "bridges.create", decode: ARIRequestBuilding.json(ARIBridge.self))
+            var body: [String: ARIJSON] = [:]
+            if let value = variables { body["variables"] = .object(value.mapValues { ARIJSON.string($0) }) }
+            return ARIRequest("POST", "/bridges", query: query, body: body.isEmpty ? nil : .object(body), operation: "bridges.create")
         }
 
         /// `POST /bridges/{bridgeId}`.
         public static func createWithId(bridgeID: String, type: String? = nil, name: String? = nil, variables: [String: String]? = nil) -> ARIRequest<ARIBridge> {
-            let path = "/bridges/\(ARIRequestBuilding.segment(bridgeID))"
             var query: [URLQueryItem] = []
             query.add("type", type)
             query.add("name", name)
-            var members: [String: ARIJSON] = [:]
-            if let value = variables { members["variables"] = .object(value.mapValues { ARIJSON.string($0) }) }
-            let body: ARIJSON? = members.isEmpty ? nil : .object(members)
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "bridges.createWithId", decode: ARIRequestBuilding.json(ARIBridge.self))
+            var body: [String: ARIJSON] = [:]
+            if let value = variables { body["variables"] = .object(value.mapValues { ARIJSON.string($0) }) }
+            return ARIRequest("POST", "/bridges/\(ARIRequestBuilding.segment(bridgeID))", query: query, body: body.isEmpty ? nil : .object(body), operation: "bridges.createWithId")
         }
 
         /// `GET /bridges/{bridgeId}`.
         public static func get(bridgeID: String) -> ARIRequest<ARIBridge> {
-            let path = "/bridges/\(ARIRequestBuilding.segment(bridgeID))"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "bridges.get", decode: ARIRequestBuilding.json(ARIBridge.self))
+            return ARIRequest("GET", "/bridges/\(ARIRequestBuilding.segment(bridgeID))", operation: "bridges.get")
         }
 
         /// `DELETE /bridges/{bridgeId}`.
         public static func destroy(bridgeID: String) -> ARIRequest<ARINoContent> {
-            let path = "/bridges/\(ARIRequestBuilding.segment(bridgeID))"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "DELETE", path: path, query: query, body: body, operation: "bridges.destroy", decode: ARIRequestBuilding.none)
+            return ARIRequest("DELETE", "/bridges/\(ARIRequestBuilding.segment(bridgeID))", operation: "bridges.destroy")
         }
 
         /// `GET /bridges/{bridgeId}/variable`.
         public static func getBridgeVar(bridgeID: String, variable: String) -> ARIRequest<ARIVariable> {
-            let path = "/bridges/\(ARIRequestBuilding.segment(bridgeID))/variable"
             var query: [URLQueryItem] = []
             query.add("variable", variable)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "bridges.getBridgeVar", decode: ARIRequestBuilding.json(ARIVariable.self))
+            return ARIRequest("GET", "/bridges/\(ARIRequestBuilding.segment(bridgeID))/variable", query: query, operation: "bridges.getBridgeVar")
         }
 
         /// `POST /bridges/{bridgeId}/variable`.
         public static func setBridgeVar(bridgeID: String, variable: String, value: String? = nil, reportEvents: Bool? = nil) -> ARIRequest<ARINoContent> {
-            let path = "/bridges/\(ARIRequestBuilding.segment(bridgeID))/variable"
             var query: [URLQueryItem] = []
             query.add("variable", variable)
             query.add("value", value)
             query.add("report_events", reportEvents)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "bridges.setBridgeVar", decode: ARIRequestBuilding.none)
+            return ARIRequest("POST", "/bridges/\(ARIRequestBuilding.segment(bridgeID))/variable", query: query, operation: "bridges.setBridgeVar")
         }
 
         /// `GET /bridges/{bridgeId}/variables`.
         public static func getBridgeVars(bridgeID: String, variables: [String]) -> ARIRequest<ARIVariables> {
-            let path = "/bridges/\(ARIRequestBuilding.segment(bridgeID))/variables"
             var query: [URLQueryItem] = []
             query.add("variables", variables)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "bridges.getBridgeVars", decode: ARIRequestBuilding.json(ARIVariables.self))
+            return ARIRequest("GET", "/bridges/\(ARIRequestBuilding.segment(bridgeID))/variables", query: query, operation: "bridges.getBridgeVars")
         }
 
         /// `POST /bridges/{bridgeId}/variables`.
         public static func setBridgeVars(bridgeID: String, variables: [String: String]) -> ARIRequest<ARINoContent> {
-            let path = "/bridges/\(ARIRequestBuilding.segment(bridgeID))/variables"
-            let query: [URLQueryItem] = []
-            var members: [String: ARIJSON] = [:]
-            members["variables"] = .object(variables.mapValues { ARIJSON.string($0) })
-            let body: ARIJSON? = members.isEmpty ? nil : .object(members)
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "bridges.setBridgeVars", decode: ARIRequestBuilding.none)
+            var body: [String: ARIJSON] = [:]
+            body["variables"] = .object(variables.mapValues { ARIJSON.string($0) })
+            return ARIRequest("POST", "/bridges/\(ARIRequestBuilding.segment(bridgeID))/variables", body: body.isEmpty ? nil : .object(body), operation: "bridges.setBridgeVars")
         }
 
         /// `POST /bridges/{bridgeId}/addChannel`.
         public static func addChannel(bridgeID: String, channel: [String], role: String? = nil, absorbDTMF: Bool? = nil, mute: Bool? = nil, inhibitConnectedLineUpdates: Bool? = nil) -> ARIRequest<ARINoContent> {
-            let path = "/bridges/\(ARIRequestBuilding.segment(bridgeID))/addChannel"
             var query: [URLQueryItem] = []
             query.add("channel", channel)
             query.add("role", role)
             query.add("absorbDTMF", absorbDTMF)
             query.add("mute", mute)
             query.add("inhibitConnectedLineUpdates", inhibitConnectedLineUpdates)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "bridges.addChannel", decode: ARIRequestBuilding.none)
+            return ARIRequest("POST", "/bridges/\(ARIRequestBuilding.segment(bridgeID))/addChannel", query: query, operation: "bridges.addChannel")
         }
 
         /// `POST /bridges/{bridgeId}/removeChannel`.
         public static func removeChannel(bridgeID: String, channel: [String]) -> ARIRequest<ARINoContent> {
-            let path = "/bridges/\(ARIRequestBuilding.segment(bridgeID))/removeChannel"
             var query: [URLQueryItem] = []
             query.add("channel", channel)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "bridges.removeChannel", decode: ARIRequestBuilding.none)
+            return ARIRequest("POST", "/bridges/\(ARIRequestBuilding.segment(bridgeID))/removeChannel", query: query, operation: "bridges.removeChannel")
         }
 
         /// `POST /bridges/{bridgeId}/videoSource/{channelId}`.
         public static func setVideoSource(bridgeID: String, channelID: String) -> ARIRequest<ARINoContent> {
-            let path = "/bridges/\(ARIRequestBuilding.segment(bridgeID))/videoSource/\(ARIRequestBuilding.segment(channelID))"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "bridges.setVideoSource", decode: ARIRequestBuilding.none)
+            return ARIRequest("POST", "/bridges/\(ARIRequestBuilding.segment(bridgeID))/videoSource/\(ARIRequestBuilding.segment(channelID))", operation: "bridges.setVideoSource")
         }
 
         /// `DELETE /bridges/{bridgeId}/videoSource`.
         public static func clearVideoSource(bridgeID: String) -> ARIRequest<ARINoContent> {
-            let path = "/bridges/\(ARIRequestBuilding.segment(bridgeID))/videoSource"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "DELETE", path: path, query: query, body: body, operation: "bridges.clearVideoSource", decode: ARIRequestBuilding.none)
+            return ARIRequest("DELETE", "/bridges/\(ARIRequestBuilding.segment(bridgeID))/videoSource", operation: "bridges.clearVideoSource")
         }
 
         /// `POST /bridges/{bridgeId}/moh`.
         public static func startMoh(bridgeID: String, mohClass: String? = nil) -> ARIRequest<ARINoContent> {
-            let path = "/bridges/\(ARIRequestBuilding.segment(bridgeID))/moh"
             var query: [URLQueryItem] = []
             query.add("mohClass", mohClass)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "bridges.startMoh", decode: ARIRequestBuilding.none)
+            return ARIRequest("POST", "/bridges/\(ARIRequestBuilding.segment(bridgeID))/moh", query: query, operation: "bridges.startMoh")
         }
 
         /// `DELETE /bridges/{bridgeId}/moh`.
         public static func stopMoh(bridgeID: String) -> ARIRequest<ARINoContent> {
-            let path = "/bridges/\(ARIRequestBuilding.segment(bridgeID))/moh"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "DELETE", path: path, query: query, body: body, operation: "bridges.stopMoh", decode: ARIRequestBuilding.none)
+            return ARIRequest("DELETE", "/bridges/\(ARIRequestBuilding.segment(bridgeID))/moh", operation: "bridges.stopMoh")
         }
 
         /// `POST /bridges/{bridgeId}/play`.
         public static func play(bridgeID: String, media: [String], announcerFormat: String? = nil, lang: String? = nil, offsetms: Int? = nil, skipms: Int? = nil, playbackID: String? = nil) -> ARIRequest<ARIPlayback> {
-            let path = "/bridges/\(ARIRequestBuilding.segment(bridgeID))/play"
             var query: [URLQueryItem] = []
             query.add("media", media)
             query.add("announcer_format", announcerFormat)
@@ -158,26 +120,22 @@ extension ARIOperations {
             query.add("offsetms", offsetms)
             query.add("skipms", skipms)
             query.add("playbackId", playbackID)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "bridges.play", decode: ARIRequestBuilding.json(ARIPlayback.self))
+            return ARIRequest("POST", "/bridges/\(ARIRequestBuilding.segment(bridgeID))/play", query: query, operation: "bridges.play")
         }
 
         /// `POST /bridges/{bridgeId}/play/{playbackId}`.
         public static func playWithId(bridgeID: String, playbackID: String, media: [String], announcerFormat: String? = nil, lang: String? = nil, offsetms: Int? = nil, skipms: Int? = nil) -> ARIRequest<ARIPlayback> {
-            let path = "/bridges/\(ARIRequestBuilding.segment(bridgeID))/play/\(ARIRequestBuilding.segment(playbackID))"
             var query: [URLQueryItem] = []
             query.add("media", media)
             query.add("announcer_format", announcerFormat)
             query.add("lang", lang)
             query.add("offsetms", offsetms)
             query.add("skipms", skipms)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "bridges.playWithId", decode: ARIRequestBuilding.json(ARIPlayback.self))
+            return ARIRequest("POST", "/bridges/\(ARIRequestBuilding.segment(bridgeID))/play/\(ARIRequestBuilding.segment(playbackID))", query: query, operation: "bridges.playWithId")
         }
 
         /// `POST /bridges/{bridgeId}/record`.
         public static func record(bridgeID: String, name: String, format: String, recorderFormat: String? = nil, maxDurationSeconds: Int? = nil, maxSilenceSeconds: Int? = nil, ifExists: String? = nil, beep: Bool? = nil, terminateOn: String? = nil) -> ARIRequest<ARILiveRecording> {
-            let path = "/bridges/\(ARIRequestBuilding.segment(bridgeID))/record"
             var query: [URLQueryItem] = []
             query.add("name", name)
             query.add("format", format)
@@ -187,8 +145,7 @@ extension ARIOperations {
             query.add("ifExists", ifExists)
             query.add("beep", beep)
             query.add("terminateOn", terminateOn)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "bridges.record", decode: ARIRequestBuilding.json(ARILiveRecording.self))
+            return ARIRequest("POST", "/bridges/\(ARIRequestBuilding.segment(bridgeID))/record", query: query, operation: "bridges.record")
         }
     }
 }

@@ -7,15 +7,11 @@ extension ARIOperations {
     public enum Channels {
         /// `GET /channels`.
         public static func list() -> ARIRequest<[ARIChannel]> {
-            let path = "/channels"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "channels.list", decode: ARIRequestBuilding.json([ARIChannel].self))
+            return ARIRequest("GET", "/channels", operation: "channels.list")
         }
 
         /// `POST /channels`.
         public static func originate(endpoint: String, `extension`: String? = nil, context: String? = nil, priority: Int? = nil, label: String? = nil, app: String? = nil, appArgs: String? = nil, callerID: String? = nil, timeout: Int? = nil, variables: [String: String]? = nil, channelID: String? = nil, otherChannelID: String? = nil, originator: String? = nil, formats: String? = nil) -> ARIRequest<ARIChannel> {
-            let path = "/channels"
             var query: [URLQueryItem] = []
             query.add("endpoint", endpoint)
             query.add("extension", `extension`)
@@ -30,15 +26,13 @@ extension ARIOperations {
             query.add("otherChannelId", otherChannelID)
             query.add("originator", originator)
             query.add("formats", formats)
-            var members: [String: ARIJSON] = [:]
-            if let value = variables { members["variables"] = .object(value.mapValues { ARIJSON.string($0) }) }
-            let body: ARIJSON? = members.isEmpty ? nil : .object(members)
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.originate", decode: ARIRequestBuilding.json(ARIChannel.self))
+            var body: [String: ARIJSON] = [:]
+            if let value = variables { body["variables"] = .object(value.mapValues { ARIJSON.string($0) }) }
+            return ARIRequest("POST", "/channels", query: query, body: body.isEmpty ? nil : .object(body), operation: "channels.originate")
         }
 
         /// `POST /channels/create`.
         public static func create(endpoint: String, app: String, appArgs: String? = nil, channelID: String? = nil, otherChannelID: String? = nil, originator: String? = nil, formats: String? = nil, variables: [String: String]? = nil) -> ARIRequest<ARIChannel> {
-            let path = "/channels/create"
             var query: [URLQueryItem] = []
             query.add("endpoint", endpoint)
             query.add("app", app)
@@ -47,23 +41,18 @@ extension ARIOperations {
             query.add("otherChannelId", otherChannelID)
             query.add("originator", originator)
             query.add("formats", formats)
-            var members: [String: ARIJSON] = [:]
-            if let value = variables { members["variables"] = .object(value.mapValues { ARIJSON.string($0) }) }
-            let body: ARIJSON? = members.isEmpty ? nil : .object(members)
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.create", decode: ARIRequestBuilding.json(ARIChannel.self))
+            var body: [String: ARIJSON] = [:]
+            if let value = variables { body["variables"] = .object(value.mapValues { ARIJSON.string($0) }) }
+            return ARIRequest("POST", "/channels/create", query: query, body: body.isEmpty ? nil : .object(body), operation: "channels.create")
         }
 
         /// `GET /channels/{channelId}`.
         public static func get(channelID: String) -> ARIRequest<ARIChannel> {
-            let path = "/channels/\(ARIRequestBuilding.segment(channelID))"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "channels.get", decode: ARIRequestBuilding.json(ARIChannel.self))
+            return ARIRequest("GET", "/channels/\(ARIRequestBuilding.segment(channelID))", operation: "channels.get")
         }
 
         /// `POST /channels/{channelId}`.
         public static func originateWithId(channelID: String, endpoint: String, `extension`: String? = nil, context: String? = nil, priority: Int? = nil, label: String? = nil, app: String? = nil, appArgs: String? = nil, callerID: String? = nil, timeout: Int? = nil, variables: [String: String]? = nil, otherChannelID: String? = nil, originator: String? = nil, formats: String? = nil) -> ARIRequest<ARIChannel> {
-            let path = "/channels/\(ARIRequestBuilding.segment(channelID))"
             var query: [URLQueryItem] = []
             query.add("endpoint", endpoint)
             query.add("extension", `extension`)
@@ -77,193 +66,144 @@ extension ARIOperations {
             query.add("otherChannelId", otherChannelID)
             query.add("originator", originator)
             query.add("formats", formats)
-            var members: [String: ARIJSON] = [:]
-            if let value = variables { members["variables"] = .object(value.mapValues { ARIJSON.string($0) }) }
-            let body: ARIJSON? = members.isEmpty ? nil : .object(members)
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.originateWithId", decode: ARIRequestBuilding.json(ARIChannel.self))
+            var body: [String: ARIJSON] = [:]
+            if let value = variables { body["variables"] = .object(value.mapValues { ARIJSON.string($0) }) }
+            return ARIRequest("POST", "/channels/\(ARIRequestBuilding.segment(channelID))", query: query, body: body.isEmpty ? nil : .object(body), operation: "channels.originateWithId")
         }
 
         /// `DELETE /channels/{channelId}`.
         public static func hangup(channelID: String, reasonCode: String? = nil, reason: String? = nil) -> ARIRequest<ARINoContent> {
-            let path = "/channels/\(ARIRequestBuilding.segment(channelID))"
             var query: [URLQueryItem] = []
             query.add("reason_code", reasonCode)
             query.add("reason", reason)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "DELETE", path: path, query: query, body: body, operation: "channels.hangup", decode: ARIRequestBuilding.none)
+            return ARIRequest("DELETE", "/channels/\(ARIRequestBuilding.segment(channelID))", query: query, operation: "channels.hangup")
         }
 
         /// `POST /channels/{channelId}/continue`.
         public static func continueInDialplan(channelID: String, context: String? = nil, `extension`: String? = nil, priority: Int? = nil, label: String? = nil) -> ARIRequest<ARINoContent> {
-            let path = "/channels/\(ARIRequestBuilding.segment(channelID))/continue"
             var query: [URLQueryItem] = []
             query.add("context", context)
             query.add("extension", `extension`)
             query.add("priority", priority)
             query.add("label", label)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.continueInDialplan", decode: ARIRequestBuilding.none)
+            return ARIRequest("POST", "/channels/\(ARIRequestBuilding.segment(channelID))/continue", query: query, operation: "channels.continueInDialplan")
         }
 
         /// `POST /channels/{channelId}/move`.
         public static func move(channelID: String, app: String, appArgs: String? = nil) -> ARIRequest<ARINoContent> {
-            let path = "/channels/\(ARIRequestBuilding.segment(channelID))/move"
             var query: [URLQueryItem] = []
             query.add("app", app)
             query.add("appArgs", appArgs)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.move", decode: ARIRequestBuilding.none)
+            return ARIRequest("POST", "/channels/\(ARIRequestBuilding.segment(channelID))/move", query: query, operation: "channels.move")
         }
 
         /// `POST /channels/{channelId}/redirect`.
         public static func redirect(channelID: String, endpoint: String) -> ARIRequest<ARINoContent> {
-            let path = "/channels/\(ARIRequestBuilding.segment(channelID))/redirect"
             var query: [URLQueryItem] = []
             query.add("endpoint", endpoint)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.redirect", decode: ARIRequestBuilding.none)
+            return ARIRequest("POST", "/channels/\(ARIRequestBuilding.segment(channelID))/redirect", query: query, operation: "channels.redirect")
         }
 
         /// `POST /channels/{channelId}/answer`.
         public static func answer(channelID: String) -> ARIRequest<ARINoContent> {
-            let path = "/channels/\(ARIRequestBuilding.segment(channelID))/answer"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.answer", decode: ARIRequestBuilding.none)
+            return ARIRequest("POST", "/channels/\(ARIRequestBuilding.segment(channelID))/answer", operation: "channels.answer")
         }
 
         /// `POST /channels/{channelId}/ring`.
         public static func ring(channelID: String) -> ARIRequest<ARINoContent> {
-            let path = "/channels/\(ARIRequestBuilding.segment(channelID))/ring"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.ring", decode: ARIRequestBuilding.none)
+            return ARIRequest("POST", "/channels/\(ARIRequestBuilding.segment(channelID))/ring", operation: "channels.ring")
         }
 
         /// `DELETE /channels/{channelId}/ring`.
         public static func ringStop(channelID: String) -> ARIRequest<ARINoContent> {
-            let path = "/channels/\(ARIRequestBuilding.segment(channelID))/ring"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "DELETE", path: path, query: query, body: body, operation: "channels.ringStop", decode: ARIRequestBuilding.none)
+            return ARIRequest("DELETE", "/channels/\(ARIRequestBuilding.segment(channelID))/ring", operation: "channels.ringStop")
         }
 
         /// `POST /channels/{channelId}/progress`.
         public static func progress(channelID: String) -> ARIRequest<ARINoContent> {
-            let path = "/channels/\(ARIRequestBuilding.segment(channelID))/progress"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.progress", decode: ARIRequestBuilding.none)
+            return ARIRequest("POST", "/channels/\(ARIRequestBuilding.segment(channelID))/progress", operation: "channels.progress")
         }
 
         /// `POST /channels/{channelId}/dtmf`.
         public static func sendDTMF(channelID: String, dtmf: String? = nil, before: Int? = nil, between: Int? = nil, duration: Int? = nil, after: Int? = nil) -> ARIRequest<ARINoContent> {
-            let path = "/channels/\(ARIRequestBuilding.segment(channelID))/dtmf"
             var query: [URLQueryItem] = []
             query.add("dtmf", dtmf)
             query.add("before", before)
             query.add("between", between)
             query.add("duration", duration)
             query.add("after", after)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.sendDTMF", decode: ARIRequestBuilding.none)
+            return ARIRequest("POST", "/channels/\(ARIRequestBuilding.segment(channelID))/dtmf", query: query, operation: "channels.sendDTMF")
         }
 
         /// `POST /channels/{channelId}/mute`.
         public static func mute(channelID: String, direction: String? = nil) -> ARIRequest<ARINoContent> {
-            let path = "/channels/\(ARIRequestBuilding.segment(channelID))/mute"
             var query: [URLQueryItem] = []
             query.add("direction", direction)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.mute", decode: ARIRequestBuilding.none)
+            return ARIRequest("POST", "/channels/\(ARIRequestBuilding.segment(channelID))/mute", query: query, operation: "channels.mute")
         }
 
         /// `DELETE /channels/{channelId}/mute`.
         public static func unmute(channelID: String, direction: String? = nil) -> ARIRequest<ARINoContent> {
-            let path = "/channels/\(ARIRequestBuilding.segment(channelID))/mute"
             var query: [URLQueryItem] = []
             query.add("direction", direction)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "DELETE", path: path, query: query, body: body, operation: "channels.unmute", decode: ARIRequestBuilding.none)
+            return ARIRequest("DELETE", "/channels/\(ARIRequestBuilding.segment(channelID))/mute", query: query, operation: "channels.unmute")
         }
 
         /// `POST /channels/{channelId}/hold`.
         public static func hold(channelID: String) -> ARIRequest<ARINoContent> {
-            let path = "/channels/\(ARIRequestBuilding.segment(channelID))/hold"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.hold", decode: ARIRequestBuilding.none)
+            return ARIRequest("POST", "/channels/\(ARIRequestBuilding.segment(channelID))/hold", operation: "channels.hold")
         }
 
         /// `DELETE /channels/{channelId}/hold`.
         public static func unhold(channelID: String) -> ARIRequest<ARINoContent> {
-            let path = "/channels/\(ARIRequestBuilding.segment(channelID))/hold"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "DELETE", path: path, query: query, body: body, operation: "channels.unhold", decode: ARIRequestBuilding.none)
+            return ARIRequest("DELETE", "/channels/\(ARIRequestBuilding.segment(channelID))/hold", operation: "channels.unhold")
         }
 
         /// `POST /channels/{channelId}/moh`.
         public static func startMoh(channelID: String, mohClass: String? = nil) -> ARIRequest<ARINoContent> {
-            let path = "/channels/\(ARIRequestBuilding.segment(channelID))/moh"
             var query: [URLQueryItem] = []
             query.add("mohClass", mohClass)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.startMoh", decode: ARIRequestBuilding.none)
+            return ARIRequest("POST", "/channels/\(ARIRequestBuilding.segment(channelID))/moh", query: query, operation: "channels.startMoh")
         }
 
         /// `DELETE /channels/{channelId}/moh`.
         public static func stopMoh(channelID: String) -> ARIRequest<ARINoContent> {
-            let path = "/channels/\(ARIRequestBuilding.segment(channelID))/moh"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "DELETE", path: path, query: query, body: body, operation: "channels.stopMoh", decode: ARIRequestBuilding.none)
+            return ARIRequest("DELETE", "/channels/\(ARIRequestBuilding.segment(channelID))/moh", operation: "channels.stopMoh")
         }
 
         /// `POST /channels/{channelId}/silence`.
         public static func startSilence(channelID: String) -> ARIRequest<ARINoContent> {
-            let path = "/channels/\(ARIRequestBuilding.segment(channelID))/silence"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.startSilence", decode: ARIRequestBuilding.none)
+            return ARIRequest("POST", "/channels/\(ARIRequestBuilding.segment(channelID))/silence", operation: "channels.startSilence")
         }
 
         /// `DELETE /channels/{channelId}/silence`.
         public static func stopSilence(channelID: String) -> ARIRequest<ARINoContent> {
-            let path = "/channels/\(ARIRequestBuilding.segment(channelID))/silence"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "DELETE", path: path, query: query, body: body, operation: "channels.stopSilence", decode: ARIRequestBuilding.none)
+            return ARIRequest("DELETE", "/channels/\(ARIRequestBuilding.segment(channelID))/silence", operation: "channels.stopSilence")
         }
 
         /// `POST /channels/{channelId}/play`.
         public static func play(channelID: String, media: [String], lang: String? = nil, offsetms: Int? = nil, skipms: Int? = nil, playbackID: String? = nil) -> ARIRequest<ARIPlayback> {
-            let path = "/channels/\(ARIRequestBuilding.segment(channelID))/play"
             var query: [URLQueryItem] = []
             query.add("media", media)
             query.add("lang", lang)
             query.add("offsetms", offsetms)
             query.add("skipms", skipms)
             query.add("playbackId", playbackID)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.play", decode: ARIRequestBuilding.json(ARIPlayback.self))
+            return ARIRequest("POST", "/channels/\(ARIRequestBuilding.segment(channelID))/play", query: query, operation: "channels.play")
         }
 
         /// `POST /channels/{channelId}/play/{playbackId}`.
         public static func playWithId(channelID: String, playbackID: String, media: [String], lang: String? = nil, offsetms: Int? = nil, skipms: Int? = nil) -> ARIRequest<ARIPlayback> {
-            let path = "/channels/\(ARIRequestBuilding.segment(channelID))/play/\(ARIRequestBuilding.segment(playbackID))"
             var query: [URLQueryItem] = []
             query.add("media", media)
             query.add("lang", lang)
             query.add("offsetms", offsetms)
             query.add("skipms", skipms)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.playWithId", decode: ARIRequestBuilding.json(ARIPlayback.self))
+            return ARIRequest("POST", "/channels/\(ARIRequestBuilding.segment(channelID))/play/\(ARIRequestBuilding.segment(playbackID))", query: query, operation: "channels.playWithId")
         }
 
         /// `POST /channels/{channelId}/record`.
         public static func record(channelID: String, name: String, format: String, maxDurationSeconds: Int? = nil, maxSilenceSeconds: Int? = nil, ifExists: String? = nil, beep: Bool? = nil, terminateOn: String? = nil) -> ARIRequest<ARILiveRecording> {
-            let path = "/channels/\(ARIRequestBuilding.segment(channelID))/record"
             var query: [URLQueryItem] = []
             query.add("name", name)
             query.add("format", format)
@@ -272,95 +212,75 @@ extension ARIOperations {
             query.add("ifExists", ifExists)
             query.add("beep", beep)
             query.add("terminateOn", terminateOn)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.record", decode: ARIRequestBuilding.json(ARILiveRecording.self))
+            return ARIRequest("POST", "/channels/\(ARIRequestBuilding.segment(channelID))/record", query: query, operation: "channels.record")
         }
 
         /// `GET /channels/{channelId}/variable`.
         public static func getChannelVar(channelID: String, variable: String) -> ARIRequest<ARIVariable> {
-            let path = "/channels/\(ARIRequestBuilding.segment(channelID))/variable"
             var query: [URLQueryItem] = []
             query.add("variable", variable)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "channels.getChannelVar", decode: ARIRequestBuilding.json(ARIVariable.self))
+            return ARIRequest("GET", "/channels/\(ARIRequestBuilding.segment(channelID))/variable", query: query, operation: "channels.getChannelVar")
         }
 
         /// `POST /channels/{channelId}/variable`.
         public static func setChannelVar(channelID: String, variable: String, value: String? = nil, reportEvents: Bool? = nil) -> ARIRequest<ARINoContent> {
-            let path = "/channels/\(ARIRequestBuilding.segment(channelID))/variable"
             var query: [URLQueryItem] = []
             query.add("variable", variable)
             query.add("value", value)
             query.add("report_events", reportEvents)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.setChannelVar", decode: ARIRequestBuilding.none)
+            return ARIRequest("POST", "/channels/\(ARIRequestBuilding.segment(channelID))/variable", query: query, operation: "channels.setChannelVar")
         }
 
         /// `GET /channels/{channelId}/variables`.
         public static func getChannelVars(channelID: String, variables: [String]) -> ARIRequest<ARIVariables> {
-            let path = "/channels/\(ARIRequestBuilding.segment(channelID))/variables"
             var query: [URLQueryItem] = []
             query.add("variables", variables)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "channels.getChannelVars", decode: ARIRequestBuilding.json(ARIVariables.self))
+            return ARIRequest("GET", "/channels/\(ARIRequestBuilding.segment(channelID))/variables", query: query, operation: "channels.getChannelVars")
         }
 
         /// `POST /channels/{channelId}/variables`.
         public static func setChannelVars(channelID: String, variables: [String: String]) -> ARIRequest<ARINoContent> {
-            let path = "/channels/\(ARIRequestBuilding.segment(channelID))/variables"
-            let query: [URLQueryItem] = []
-            var members: [String: ARIJSON] = [:]
-            members["variables"] = .object(variables.mapValues { ARIJSON.string($0) })
-            let body: ARIJSON? = members.isEmpty ? nil : .object(members)
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.setChannelVars", decode: ARIRequestBuilding.none)
+            var body: [String: ARIJSON] = [:]
+            body["variables"] = .object(variables.mapValues { ARIJSON.string($0) })
+            return ARIRequest("POST", "/channels/\(ARIRequestBuilding.segment(channelID))/variables", body: body.isEmpty ? nil : .object(body), operation: "channels.setChannelVars")
         }
 
         /// `POST /channels/{channelId}/snoop`.
         public static func snoopChannel(channelID: String, app: String, spy: String? = nil, whisper: String? = nil, appArgs: String? = nil, snoopID: String? = nil) -> ARIRequest<ARIChannel> {
-            let path = "/channels/\(ARIRequestBuilding.segment(channelID))/snoop"
             var query: [URLQueryItem] = []
             query.add("spy", spy)
             query.add("whisper", whisper)
             query.add("app", app)
             query.add("appArgs", appArgs)
             query.add("snoopId", snoopID)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.snoopChannel", decode: ARIRequestBuilding.json(ARIChannel.self))
+            return ARIRequest("POST", "/channels/\(ARIRequestBuilding.segment(channelID))/snoop", query: query, operation: "channels.snoopChannel")
         }
 
         /// `POST /channels/{channelId}/snoop/{snoopId}`.
         public static func snoopChannelWithId(channelID: String, snoopID: String, app: String, spy: String? = nil, whisper: String? = nil, appArgs: String? = nil) -> ARIRequest<ARIChannel> {
-            let path = "/channels/\(ARIRequestBuilding.segment(channelID))/snoop/\(ARIRequestBuilding.segment(snoopID))"
             var query: [URLQueryItem] = []
             query.add("spy", spy)
             query.add("whisper", whisper)
             query.add("app", app)
             query.add("appArgs", appArgs)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.snoopChannelWithId", decode: ARIRequestBuilding.json(ARIChannel.self))
+            return ARIRequest("POST", "/channels/\(ARIRequestBuilding.segment(channelID))/snoop/\(ARIRequestBuilding.segment(snoopID))", query: query, operation: "channels.snoopChannelWithId")
         }
 
         /// `POST /channels/{channelId}/dial`.
         public static func dial(channelID: String, caller: String? = nil, timeout: Int? = nil) -> ARIRequest<ARINoContent> {
-            let path = "/channels/\(ARIRequestBuilding.segment(channelID))/dial"
             var query: [URLQueryItem] = []
             query.add("caller", caller)
             query.add("timeout", timeout)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.dial", decode: ARIRequestBuilding.none)
+            return ARIRequest("POST", "/channels/\(ARIRequestBuilding.segment(channelID))/dial", query: query, operation: "channels.dial")
         }
 
         /// `GET /channels/{channelId}/rtp_statistics`.
         public static func rtpstatistics(channelID: String) -> ARIRequest<ARIRTPstat> {
-            let path = "/channels/\(ARIRequestBuilding.segment(channelID))/rtp_statistics"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "channels.rtpstatistics", decode: ARIRequestBuilding.json(ARIRTPstat.self))
+            return ARIRequest("GET", "/channels/\(ARIRequestBuilding.segment(channelID))/rtp_statistics", operation: "channels.rtpstatistics")
         }
 
         /// `POST /channels/externalMedia`.
         public static func externalMedia(app: String, format: String, channelID: String? = nil, variables: [String: String]? = nil, externalHost: String? = nil, encapsulation: String? = nil, transport: String? = nil, connectionType: String? = nil, direction: String? = nil, data: String? = nil, transportData: String? = nil) -> ARIRequest<ARIChannel> {
-            let path = "/channels/externalMedia"
             var query: [URLQueryItem] = []
             query.add("channelId", channelID)
             query.add("app", app)
@@ -372,19 +292,16 @@ extension ARIOperations {
             query.add("direction", direction)
             query.add("data", data)
             query.add("transport_data", transportData)
-            var members: [String: ARIJSON] = [:]
-            if let value = variables { members["variables"] = .object(value.mapValues { ARIJSON.string($0) }) }
-            let body: ARIJSON? = members.isEmpty ? nil : .object(members)
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.externalMedia", decode: ARIRequestBuilding.json(ARIChannel.self))
+            var body: [String: ARIJSON] = [:]
+            if let value = variables { body["variables"] = .object(value.mapValues { ARIJSON.string($0) }) }
+            return ARIRequest("POST", "/channels/externalMedia", query: query, body: body.isEmpty ? nil : .object(body), operation: "channels.externalMedia")
         }
 
         /// `POST /channels/{channelId}/transfer_progress`.
         public static func transfer_progress(channelID: String, states: String) -> ARIRequest<ARINoContent> {
-            let path = "/channels/\(ARIRequestBuilding.segment(channelID))/transfer_progress"
             var query: [URLQueryItem] = []
             query.add("states", states)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "channels.transfer_progress", decode: ARIRequestBuilding.none)
+            return ARIRequest("POST", "/channels/\(ARIRequestBuilding.segment(channelID))/transfer_progress", query: query, operation: "channels.transfer_progress")
         }
     }
 }

@@ -7,35 +7,24 @@ extension ARIOperations {
     public enum DeviceStates {
         /// `GET /deviceStates`.
         public static func list() -> ARIRequest<[ARIDeviceState]> {
-            let path = "/deviceStates"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "deviceStates.list", decode: ARIRequestBuilding.json([ARIDeviceState].self))
+            return ARIRequest("GET", "/deviceStates", operation: "deviceStates.list")
         }
 
         /// `GET /deviceStates/{deviceName}`.
         public static func get(deviceName: String) -> ARIRequest<ARIDeviceState> {
-            let path = "/deviceStates/\(ARIRequestBuilding.segment(deviceName))"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "deviceStates.get", decode: ARIRequestBuilding.json(ARIDeviceState.self))
+            return ARIRequest("GET", "/deviceStates/\(ARIRequestBuilding.segment(deviceName))", operation: "deviceStates.get")
         }
 
         /// `PUT /deviceStates/{deviceName}`.
         public static func update(deviceName: String, deviceState: String) -> ARIRequest<ARINoContent> {
-            let path = "/deviceStates/\(ARIRequestBuilding.segment(deviceName))"
             var query: [URLQueryItem] = []
             query.add("deviceState", deviceState)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "PUT", path: path, query: query, body: body, operation: "deviceStates.update", decode: ARIRequestBuilding.none)
+            return ARIRequest("PUT", "/deviceStates/\(ARIRequestBuilding.segment(deviceName))", query: query, operation: "deviceStates.update")
         }
 
         /// `DELETE /deviceStates/{deviceName}`.
         public static func delete(deviceName: String) -> ARIRequest<ARINoContent> {
-            let path = "/deviceStates/\(ARIRequestBuilding.segment(deviceName))"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "DELETE", path: path, query: query, body: body, operation: "deviceStates.delete", decode: ARIRequestBuilding.none)
+            return ARIRequest("DELETE", "/deviceStates/\(ARIRequestBuilding.segment(deviceName))", operation: "deviceStates.delete")
         }
     }
 }

@@ -7,78 +7,61 @@ extension ARIOperations {
     public enum Endpoints {
         /// `GET /endpoints`.
         public static func list() -> ARIRequest<[ARIEndpoint]> {
-            let path = "/endpoints"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "endpoints.list", decode: ARIRequestBuilding.json([ARIEndpoint].self))
+            return ARIRequest("GET", "/endpoints", operation: "endpoints.list")
         }
 
         /// `PUT /endpoints/sendMessage`.
         public static func sendMessage(to: String, from: String, body: String? = nil, variables: [String: String]? = nil) -> ARIRequest<ARINoContent> {
-            let path = "/endpoints/sendMessage"
             var query: [URLQueryItem] = []
             query.add("to", to)
             query.add("from", from)
             query.add("body", body)
-            var members: [String: ARIJSON] = [:]
-            if let value = variables { members["variables"] = .object(value.mapValues { ARIJSON.string($0) }) }
-            let body: ARIJSON? = members.isEmpty ? nil : .object(members)
-            return ARIRequest(method: "PUT", path: path, query: query, body: body, operation: "endpoints.sendMessage", decode: ARIRequestBuilding.none)
+            var body: [String: ARIJSON] = [:]
+            if let value = variables { body["variables"] = .object(value.mapValues { ARIJSON.string($0) }) }
+            return ARIRequest("PUT", "/endpoints/sendMessage", query: query, body: body.isEmpty ? nil : .object(body), operation: "endpoints.sendMessage")
         }
 
         /// `POST /endpoints/refer`.
         public static func refer(to: String, from: String, referTo: String, toSelf: Bool? = nil, variables: [String: String]? = nil) -> ARIRequest<ARINoContent> {
-            let path = "/endpoints/refer"
             var query: [URLQueryItem] = []
             query.add("to", to)
             query.add("from", from)
             query.add("refer_to", referTo)
             query.add("to_self", toSelf)
-            var members: [String: ARIJSON] = [:]
-            if let value = variables { members["variables"] = .object(value.mapValues { ARIJSON.string($0) }) }
-            let body: ARIJSON? = members.isEmpty ? nil : .object(members)
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "endpoints.refer", decode: ARIRequestBuilding.none)
+            var body: [String: ARIJSON] = [:]
+            if let value = variables { body["variables"] = .object(value.mapValues { ARIJSON.string($0) }) }
+            return ARIRequest("POST", "/endpoints/refer", query: query, body: body.isEmpty ? nil : .object(body), operation: "endpoints.refer")
         }
 
         /// `GET /endpoints/{tech}`.
         public static func listByTech(tech: String) -> ARIRequest<[ARIEndpoint]> {
-            let path = "/endpoints/\(ARIRequestBuilding.segment(tech))"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "endpoints.listByTech", decode: ARIRequestBuilding.json([ARIEndpoint].self))
+            return ARIRequest("GET", "/endpoints/\(ARIRequestBuilding.segment(tech))", operation: "endpoints.listByTech")
         }
 
         /// `GET /endpoints/{tech}/{resource}`.
         public static func get(tech: String, resource: String) -> ARIRequest<ARIEndpoint> {
-            let path = "/endpoints/\(ARIRequestBuilding.segment(tech))/\(ARIRequestBuilding.segment(resource))"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "endpoints.get", decode: ARIRequestBuilding.json(ARIEndpoint.self))
+            return ARIRequest("GET", "/endpoints/\(ARIRequestBuilding.segment(tech))/\(ARIRequestBuilding.segment(resource))", operation: "endpoints.get")
         }
 
         /// `PUT /endpoints/{tech}/{resource}/sendMessage`.
         public static func sendMessageToEndpoint(tech: String, resource: String, from: String, body: String? = nil, variables: [String: String]? = nil) -> ARIRequest<ARINoContent> {
-            let path = "/endpoints/\(ARIRequestBuilding.segment(tech))/\(ARIRequestBuilding.segment(resource))/sendMessage"
             var query: [URLQueryItem] = []
             query.add("from", from)
             query.add("body", body)
-            var members: [String: ARIJSON] = [:]
-            if let value = variables { members["variables"] = .object(value.mapValues { ARIJSON.string($0) }) }
-            let body: ARIJSON? = members.isEmpty ? nil : .object(members)
-            return ARIRequest(method: "PUT", path: path, query: query, body: body, operation: "endpoints.sendMessageToEndpoint", decode: ARIRequestBuilding.none)
+            var body: [String: ARIJSON] = [:]
+            if let value = variables { body["variables"] = .object(value.mapValues { ARIJSON.string($0) }) }
+            return ARIRequest("PUT", "/endpoints/\(ARIRequestBuilding.segment(tech))/\(ARIRequestBuilding.segment(resource))/sendMessage", query: query, body: body.isEmpty ? nil : .object(body), operation: "endpoints.sendMessageToEndpoint")
         }
 
         /// `POST /endpoints/{tech}/{resource}/refer`.
         public static func referToEndpoint(tech: String, resource: String, from: String, referTo: String, toSelf: Bool? = nil, variables: [String: String]? = nil) -> ARIRequest<ARINoContent> {
-            let path = "/endpoints/\(ARIRequestBuilding.segment(tech))/\(ARIRequestBuilding.segment(resource))/refer"
             var query: [URLQueryItem] = []
             query.add("from", from)
             query.add("refer_to", referTo)
             query.add("to_self", toSelf)
-            var members: [String: ARIJSON] = [:]
-            if let value = variables { members["variables"] = .object(value.mapValues { ARIJSON.string($0) }) }
-            let body: ARIJSON? = members.isEmpty ? nil : .object(members)
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "endpoints.referToEndpoint", decode: ARIRequestBuilding.none)
+            var body: [String: ARIJSON] = [:]
+            if let value = variables { body["variables"] = .object(value.mapValues { ARIJSON.string($0) }) }
+            return ARIRequest("POST", "/endpoints/\(ARIRequestBuilding.segment(tech))/\(ARIRequestBuilding.segment(resource))/refer", query: query, body: body.isEmpty ? nil : .object(body), operation: "endpoints.referToEndpoint")
         }
     }
 }

@@ -7,24 +7,20 @@ extension ARIOperations {
     public enum Events {
         /// `POST /events/user/{eventName}`.
         public static func userEvent(eventName: String, application: String, source: [String]? = nil, variables: [String: String]? = nil) -> ARIRequest<ARINoContent> {
-            let path = "/events/user/\(ARIRequestBuilding.segment(eventName))"
             var query: [URLQueryItem] = []
             query.add("application", application)
             query.add("source", source)
-            var members: [String: ARIJSON] = [:]
-            if let value = variables { members["variables"] = .object(value.mapValues { ARIJSON.string($0) }) }
-            let body: ARIJSON? = members.isEmpty ? nil : .object(members)
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "events.userEvent", decode: ARIRequestBuilding.none)
+            var body: [String: ARIJSON] = [:]
+            if let value = variables { body["variables"] = .object(value.mapValues { ARIJSON.string($0) }) }
+            return ARIRequest("POST", "/events/user/\(ARIRequestBuilding.segment(eventName))", query: query, body: body.isEmpty ? nil : .object(body), operation: "events.userEvent")
         }
 
         /// `POST /events/claim`.
         public static func claimChannel(channelID: String, application: String) -> ARIRequest<ARINoContent> {
-            let path = "/events/claim"
             var query: [URLQueryItem] = []
             query.add("channelId", channelID)
             query.add("application", application)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "events.claimChannel", decode: ARIRequestBuilding.none)
+            return ARIRequest("POST", "/events/claim", query: query, operation: "events.claimChannel")
         }
     }
 }

@@ -7,36 +7,25 @@ extension ARIOperations {
     public enum Mailboxes {
         /// `GET /mailboxes`.
         public static func list() -> ARIRequest<[ARIMailbox]> {
-            let path = "/mailboxes"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "mailboxes.list", decode: ARIRequestBuilding.json([ARIMailbox].self))
+            return ARIRequest("GET", "/mailboxes", operation: "mailboxes.list")
         }
 
         /// `GET /mailboxes/{mailboxName}`.
         public static func get(mailboxName: String) -> ARIRequest<ARIMailbox> {
-            let path = "/mailboxes/\(ARIRequestBuilding.segment(mailboxName))"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "mailboxes.get", decode: ARIRequestBuilding.json(ARIMailbox.self))
+            return ARIRequest("GET", "/mailboxes/\(ARIRequestBuilding.segment(mailboxName))", operation: "mailboxes.get")
         }
 
         /// `PUT /mailboxes/{mailboxName}`.
         public static func update(mailboxName: String, oldMessages: Int, newMessages: Int) -> ARIRequest<ARINoContent> {
-            let path = "/mailboxes/\(ARIRequestBuilding.segment(mailboxName))"
             var query: [URLQueryItem] = []
             query.add("oldMessages", oldMessages)
             query.add("newMessages", newMessages)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "PUT", path: path, query: query, body: body, operation: "mailboxes.update", decode: ARIRequestBuilding.none)
+            return ARIRequest("PUT", "/mailboxes/\(ARIRequestBuilding.segment(mailboxName))", query: query, operation: "mailboxes.update")
         }
 
         /// `DELETE /mailboxes/{mailboxName}`.
         public static func delete(mailboxName: String) -> ARIRequest<ARINoContent> {
-            let path = "/mailboxes/\(ARIRequestBuilding.segment(mailboxName))"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "DELETE", path: path, query: query, body: body, operation: "mailboxes.delete", decode: ARIRequestBuilding.none)
+            return ARIRequest("DELETE", "/mailboxes/\(ARIRequestBuilding.segment(mailboxName))", operation: "mailboxes.delete")
         }
     }
 }

@@ -7,27 +7,19 @@ extension ARIOperations {
     public enum Playbacks {
         /// `GET /playbacks/{playbackId}`.
         public static func get(playbackID: String) -> ARIRequest<ARIPlayback> {
-            let path = "/playbacks/\(ARIRequestBuilding.segment(playbackID))"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "playbacks.get", decode: ARIRequestBuilding.json(ARIPlayback.self))
+            return ARIRequest("GET", "/playbacks/\(ARIRequestBuilding.segment(playbackID))", operation: "playbacks.get")
         }
 
         /// `DELETE /playbacks/{playbackId}`.
         public static func stop(playbackID: String) -> ARIRequest<ARINoContent> {
-            let path = "/playbacks/\(ARIRequestBuilding.segment(playbackID))"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "DELETE", path: path, query: query, body: body, operation: "playbacks.stop", decode: ARIRequestBuilding.none)
+            return ARIRequest("DELETE", "/playbacks/\(ARIRequestBuilding.segment(playbackID))", operation: "playbacks.stop")
         }
 
         /// `POST /playbacks/{playbackId}/control`.
         public static func control(playbackID: String, operation: String) -> ARIRequest<ARINoContent> {
-            let path = "/playbacks/\(ARIRequestBuilding.segment(playbackID))/control"
             var query: [URLQueryItem] = []
             query.add("operation", operation)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "playbacks.control", decode: ARIRequestBuilding.none)
+            return ARIRequest("POST", "/playbacks/\(ARIRequestBuilding.segment(playbackID))/control", query: query, operation: "playbacks.control")
         }
     }
 }

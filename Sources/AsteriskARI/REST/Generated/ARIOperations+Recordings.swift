@@ -7,99 +7,64 @@ extension ARIOperations {
     public enum Recordings {
         /// `GET /recordings/stored`.
         public static func listStored() -> ARIRequest<[ARIStoredRecording]> {
-            let path = "/recordings/stored"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "recordings.listStored", decode: ARIRequestBuilding.json([ARIStoredRecording].self))
+            return ARIRequest("GET", "/recordings/stored", operation: "recordings.listStored")
         }
 
         /// `GET /recordings/stored/{recordingName}`.
         public static func getStored(recordingName: String) -> ARIRequest<ARIStoredRecording> {
-            let path = "/recordings/stored/\(ARIRequestBuilding.segment(recordingName))"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "recordings.getStored", decode: ARIRequestBuilding.json(ARIStoredRecording.self))
+            return ARIRequest("GET", "/recordings/stored/\(ARIRequestBuilding.segment(recordingName))", operation: "recordings.getStored")
         }
 
         /// `DELETE /recordings/stored/{recordingName}`.
         public static func deleteStored(recordingName: String) -> ARIRequest<ARINoContent> {
-            let path = "/recordings/stored/\(ARIRequestBuilding.segment(recordingName))"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "DELETE", path: path, query: query, body: body, operation: "recordings.deleteStored", decode: ARIRequestBuilding.none)
+            return ARIRequest("DELETE", "/recordings/stored/\(ARIRequestBuilding.segment(recordingName))", operation: "recordings.deleteStored")
         }
 
         /// `GET /recordings/stored/{recordingName}/file`.
         public static func getStoredFile(recordingName: String) -> ARIRequest<Data> {
-            let path = "/recordings/stored/\(ARIRequestBuilding.segment(recordingName))/file"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "recordings.getStoredFile", decode: ARIRequestBuilding.binary)
+            return ARIRequest("GET", "/recordings/stored/\(ARIRequestBuilding.segment(recordingName))/file", operation: "recordings.getStoredFile")
         }
 
         /// `POST /recordings/stored/{recordingName}/copy`.
         public static func copyStored(recordingName: String, destinationRecordingName: String) -> ARIRequest<ARIStoredRecording> {
-            let path = "/recordings/stored/\(ARIRequestBuilding.segment(recordingName))/copy"
             var query: [URLQueryItem] = []
             query.add("destinationRecordingName", destinationRecordingName)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "recordings.copyStored", decode: ARIRequestBuilding.json(ARIStoredRecording.self))
+            return ARIRequest("POST", "/recordings/stored/\(ARIRequestBuilding.segment(recordingName))/copy", query: query, operation: "recordings.copyStored")
         }
 
         /// `GET /recordings/live/{recordingName}`.
         public static func getLive(recordingName: String) -> ARIRequest<ARILiveRecording> {
-            let path = "/recordings/live/\(ARIRequestBuilding.segment(recordingName))"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "recordings.getLive", decode: ARIRequestBuilding.json(ARILiveRecording.self))
+            return ARIRequest("GET", "/recordings/live/\(ARIRequestBuilding.segment(recordingName))", operation: "recordings.getLive")
         }
 
         /// `DELETE /recordings/live/{recordingName}`.
         public static func cancel(recordingName: String) -> ARIRequest<ARINoContent> {
-            let path = "/recordings/live/\(ARIRequestBuilding.segment(recordingName))"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "DELETE", path: path, query: query, body: body, operation: "recordings.cancel", decode: ARIRequestBuilding.none)
+            return ARIRequest("DELETE", "/recordings/live/\(ARIRequestBuilding.segment(recordingName))", operation: "recordings.cancel")
         }
 
         /// `POST /recordings/live/{recordingName}/stop`.
         public static func stop(recordingName: String) -> ARIRequest<ARINoContent> {
-            let path = "/recordings/live/\(ARIRequestBuilding.segment(recordingName))/stop"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "recordings.stop", decode: ARIRequestBuilding.none)
+            return ARIRequest("POST", "/recordings/live/\(ARIRequestBuilding.segment(recordingName))/stop", operation: "recordings.stop")
         }
 
         /// `POST /recordings/live/{recordingName}/pause`.
         public static func pause(recordingName: String) -> ARIRequest<ARINoContent> {
-            let path = "/recordings/live/\(ARIRequestBuilding.segment(recordingName))/pause"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "recordings.pause", decode: ARIRequestBuilding.none)
+            return ARIRequest("POST", "/recordings/live/\(ARIRequestBuilding.segment(recordingName))/pause", operation: "recordings.pause")
         }
 
         /// `DELETE /recordings/live/{recordingName}/pause`.
         public static func unpause(recordingName: String) -> ARIRequest<ARINoContent> {
-            let path = "/recordings/live/\(ARIRequestBuilding.segment(recordingName))/pause"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "DELETE", path: path, query: query, body: body, operation: "recordings.unpause", decode: ARIRequestBuilding.none)
+            return ARIRequest("DELETE", "/recordings/live/\(ARIRequestBuilding.segment(recordingName))/pause", operation: "recordings.unpause")
         }
 
         /// `POST /recordings/live/{recordingName}/mute`.
         public static func mute(recordingName: String) -> ARIRequest<ARINoContent> {
-            let path = "/recordings/live/\(ARIRequestBuilding.segment(recordingName))/mute"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "POST", path: path, query: query, body: body, operation: "recordings.mute", decode: ARIRequestBuilding.none)
+            return ARIRequest("POST", "/recordings/live/\(ARIRequestBuilding.segment(recordingName))/mute", operation: "recordings.mute")
         }
 
         /// `DELETE /recordings/live/{recordingName}/mute`.
         public static func unmute(recordingName: String) -> ARIRequest<ARINoContent> {
-            let path = "/recordings/live/\(ARIRequestBuilding.segment(recordingName))/mute"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "DELETE", path: path, query: query, body: body, operation: "recordings.unmute", decode: ARIRequestBuilding.none)
+            return ARIRequest("DELETE", "/recordings/live/\(ARIRequestBuilding.segment(recordingName))/mute", operation: "recordings.unmute")
         }
     }
 }

@@ -7,20 +7,15 @@ extension ARIOperations {
     public enum Sounds {
         /// `GET /sounds`.
         public static func list(lang: String? = nil, format: String? = nil) -> ARIRequest<[ARISound]> {
-            let path = "/sounds"
             var query: [URLQueryItem] = []
             query.add("lang", lang)
             query.add("format", format)
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "sounds.list", decode: ARIRequestBuilding.json([ARISound].self))
+            return ARIRequest("GET", "/sounds", query: query, operation: "sounds.list")
         }
 
         /// `GET /sounds/{soundId}`.
         public static func get(soundID: String) -> ARIRequest<ARISound> {
-            let path = "/sounds/\(ARIRequestBuilding.segment(soundID))"
-            let query: [URLQueryItem] = []
-            let body: ARIJSON? = nil
-            return ARIRequest(method: "GET", path: path, query: query, body: body, operation: "sounds.get", decode: ARIRequestBuilding.json(ARISound.self))
+            return ARIRequest("GET", "/sounds/\(ARIRequestBuilding.segment(soundID))", operation: "sounds.get")
         }
     }
 }

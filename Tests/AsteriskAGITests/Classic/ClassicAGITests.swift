@@ -51,6 +51,19 @@ struct ClassicAGITests {
         #expect(try await record.hungUp)
     }
 
+    @Test func sighupBecomesTheHangupFlagInsteadOfEndingTheProgram() async throws {
+        let toScript = try makePipe()
+        let fromScript = try makePipe()
+        async let record = FakeAGICaller.drive(toScript: toScript.write, fromScript: fromScript.read)
+        let call = try await ClassicAGI.connect(input: toScript.read, output: fromScript.write, handlesSIGHUP: true)
+        #expect(!call.isHungUp)
+        kill(getpid(), SIGHUP)  // process-directed, like Asterisk's; any thread not blocking it takes it
+        for _ in 0..<500 where !call.isHungUp { try await Task.sleep(for: .milliseconds(2)) }
+        #expect(call.isHungUp)
+        await call.close()
+        _ = try await record
+    }
+
     @Test func inputThatIsNotAnEnvironmentFailsWithATypedError() async throws {
         let toScript = try makePipe()
         let fromScript = try makePipe()

@@ -1,4 +1,3 @@
-import Dispatch
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -33,6 +32,7 @@ public enum ClassicAGI {
     ///   - input: the descriptor Asterisk writes to (standard input).
     ///   - output: the descriptor Asterisk reads (standard output; do not `print` to it yourself).
     ///   - handlesSIGHUP: whether to turn `SIGHUP` into a hangup flag rather than let it end the process.
+    ///     The signal is per process, as a classic AGI program serves one call.
     public static func connect(
         input: CInt = 0, output: CInt = 1, handlesSIGHUP: Bool = true, logger: Logger = Logger(label: "asterisk.agi")
     ) async throws -> AGIChannel {
@@ -53,8 +53,9 @@ public enum ClassicAGI {
         channel.closeFuture.whenComplete { _ in
             ready.fail(AGIError(.malformedEnvironment, "the input ended before the AGI environment was complete"))
         }
-        if handlesSIGHUP { SIGHUPWatcher.install(hungUp) }
-        return AGIChannel(transport: try await ready.futureResult.get(), logger: logger)
+        if handlesSIGHUP { SIGHUPWatcher.install() }
+        let transport = ClassicAGITransport(base: try await ready.futureResult.get(), watchesSIGHUP: handlesSIGHUP)
+        return AGIChannel(transport: transport, logger: logger)
     }
 
     /// EAGI's audio: what the caller says, read from descriptor 3 (8 kHz signed-linear 16-bit mono
@@ -110,25 +111,43 @@ public struct EAGIAudioFrames: AsyncSequence {
     }
 }
 
-/// Turns `SIGHUP` into a hangup flag for classic AGI.
+/// Turns `SIGHUP` into a flag for classic AGI: a handler that only stores a `sig_atomic_t`
+/// (async-signal-safe), read by the transport. (Ignoring the signal instead would make the kernel
+/// discard it, so nothing could notice the hangup.)
 enum SIGHUPWatcher {
-    /// The one signal source, kept alive for the process's lifetime.
-    nonisolated(unsafe) private static var source: (any DispatchSourceSignal)?
+    /// Set to 1 by the signal handler.
+    nonisolated(unsafe) static let received: UnsafeMutablePointer<sig_atomic_t> = {
+        let flag = UnsafeMutablePointer<sig_atomic_t>.allocate(capacity: 1)
+        flag.initialize(to: 0)
+        return flag
+    }()
     private static let installed = NIOLockedValueBox(false)
-    private static let flags = NIOLockedValueBox<[NIOLockedValueBox<Bool>]>([])
 
-    static func install(_ flag: NIOLockedValueBox<Bool>) {
-        flags.withLockedValue { $0.append(flag) }
+    /// Installs the handler once per process.
+    static func install() {
         installed.withLockedValue { installed in
             guard !installed else { return }
             installed = true
-            signal(SIGHUP, SIG_IGN)
-            let signalSource = DispatchSource.makeSignalSource(signal: SIGHUP)
-            signalSource.setEventHandler {
-                for flag in flags.withLockedValue({ $0 }) { flag.withLockedValue { $0 = true } }
-            }
-            signalSource.resume()
-            source = signalSource
+            _ = SIGHUPWatcher.received
+            signal(SIGHUP) { _ in SIGHUPWatcher.received.pointee = 1 }
         }
     }
+
+    /// Whether `SIGHUP` has arrived.
+    static var hasFired: Bool { received.pointee != 0 }
+}
+
+/// The classic AGI transport: the stream transport, plus `SIGHUP` as a hangup.
+struct ClassicAGITransport: AGITransport {
+    let base: AGIStreamTransport
+    let watchesSIGHUP: Bool
+
+    var environment: AGIEnvironment { base.environment }
+    var hangupObserved: Bool { base.hangupObserved || (watchesSIGHUP && SIGHUPWatcher.hasFired) }
+
+    func execute(_ command: AGICommand, timeout: Duration?) async throws -> AGIReply {
+        try await base.execute(command, timeout: timeout)
+    }
+
+    func close() async { await base.close() }
 }

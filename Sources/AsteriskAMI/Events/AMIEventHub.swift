@@ -53,9 +53,4 @@ final class AMIEventHub: Sendable {
         }
         for subscriber in subscribers { subscriber.finish(error: error) }
     }
-
-    /// Accepts subscribers again after ``finishAll(error:)`` (the client was reconnected by its owner).
-    func reopen() {
-        state.withLockedValue { $0.closed = false }
-    }
 }

@@ -36,9 +36,6 @@ struct AMIRequestTracker<Context> {
     /// Whether any pending request is collecting list events (if not, events need no ActionID lookup).
     var isCollectingLists: Bool { collecting > 0 }
 
-    /// Whether `actionID` is pending.
-    func isPending(_ actionID: String) -> Bool { pending[actionID] != nil }
-
     /// Records a written action.
     mutating func register(actionID: String, action: String, shape: AMIResponseShape, context: Context) {
         pending[actionID] = Pending(action: action, shape: shape, context: context)

@@ -237,4 +237,17 @@ struct FastAGIServerTests {
         #expect(clock.now - start < .seconds(2))
         #expect(try await call.commands.count == 1)
     }
+
+    @Test func runServesUntilCancelledThenShutsDown() async throws {
+        let server = FastAGIServer(configuration: .init(port: 0)) { router in
+            router.route("svc") { call in try await call.answer() }
+        }
+        let running = Task { try await server.run() }
+        while server.port == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        let record = try await FakeAGICaller.call(port: server.port, script: "svc")
+        #expect(record.commands.map(\.line) == ["ANSWER"])
+        running.cancel()
+        try await running.value
+        await #expect(throws: (any Error).self) { _ = try await FakeAGICaller.call(port: server.port, script: "svc") }
+    }
 }

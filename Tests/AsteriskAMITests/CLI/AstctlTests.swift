@@ -125,8 +125,11 @@ struct AstctlTests {
         try await probe.start()
         let port = probe.port
         await probe.shutdown()
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("agi-serve-\(port).txt")
+        try "# comments and blank lines are skipped\n\nSTREAM FILE hello \"\"\n".write(to: script, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: script) }
         async let served = Task.detached {
-            try astctl(["agi", "serve", "--port", "\(port)", "--count", "1", "--command", "ANSWER", "--command", "STREAM FILE hello \"\""], url: nil)
+            try astctl(["agi", "serve", "--port", "\(port)", "--count", "1", "--command", "ANSWER", "--script", script.path], url: nil)
         }.value
         var record: FakeAGICallRecord?
         for _ in 0..<200 where record == nil {

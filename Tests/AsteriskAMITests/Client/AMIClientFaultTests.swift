@@ -201,4 +201,39 @@ struct AMIClientFaultTests {
         #expect(server.loggedInSessionCount == 0)
         await server.stop()
     }
+
+    @Test func delayedAnswersTimeOutUntilTheFaultIsCleared() async throws {
+        let server = try await FakeAMIServer.start()
+        let client = makeClient(server)
+        try await client.connect()
+        server.delayResponses(to: "Ping", by: .milliseconds(300))
+        do {
+            _ = try await client.send(PingAction(), timeout: .milliseconds(50))
+            Issue.record("a delayed answer arrived in time")
+        } catch let error as AMIError {
+            #expect(error.code == .timeout)
+        }
+        server.clearFaults()
+        // The late Pong is dropped as unmatched; the next Ping is answered at once.
+        #expect(try await client.send(PingAction(), timeout: .seconds(2)).ping == "Pong")
+        await client.close()
+        await server.stop()
+    }
+
+    @Test func subscriptionsUnregisterWhenCancelledOrReleased() async throws {
+        let server = try await FakeAMIServer.start()
+        let client = makeClient(server)
+        try await client.connect()
+        let kept = client.subscribe()
+        do {
+            let released = client.events(named: "X")
+            _ = released
+            #expect(client.hub.subscriberCount == 2)
+        }
+        #expect(client.hub.subscriberCount == 1)
+        kept.cancel()
+        #expect(client.hub.subscriberCount == 0)
+        await client.close()
+        await server.stop()
+    }
 }

@@ -28,7 +28,7 @@ struct AMIConnectionHandlerTests {
             channel.pipeline.fireChannelReadComplete()
             offset = end
         }
-        #expect(try banner.wait().version == "12.0.0")
+        #expect(try await banner.get().version == "12.0.0")
         var batch = CircularBuffer<AMIQueuedItem>()
         _ = try await subscriber.take(into: &batch)
         let count = batch.reduce(0) { total, item in
@@ -57,10 +57,10 @@ struct AMIConnectionHandlerTests {
         #expect(cut("Event: A\r\n", "X: 1\r\n") == nil)
     }
 
-    @Test func aNonAMIBannerClosesTheConnection() throws {
+    @Test func aNonAMIBannerClosesTheConnection() async throws {
         let (channel, banner) = try makeChannel(hub: AMIEventHub())
         try channel.writeInbound(ByteBuffer(string: "SSH-2.0-OpenSSH_9.2\r\n"))
-        #expect(throws: AMIError.self) { try banner.wait() }
+        await #expect(throws: AMIError.self) { try await banner.get() }
         #expect(!channel.isActive)
     }
 }

@@ -7,12 +7,18 @@ final class AGIStreamTransport: AGITransport {
     let channel: Channel
     private let handler: NIOLoopBound<AGIConnectionHandler>
     private let hungUp: NIOLockedValueBox<Bool>
+    /// The timeout of commands that bring none (FastAGI's idle timeout).
+    private let defaultTimeout: Duration?
 
-    init(environment: AGIEnvironment, channel: Channel, handler: NIOLoopBound<AGIConnectionHandler>, hungUp: NIOLockedValueBox<Bool>) {
+    init(
+        environment: AGIEnvironment, channel: Channel, handler: NIOLoopBound<AGIConnectionHandler>,
+        hungUp: NIOLockedValueBox<Bool>, defaultTimeout: Duration? = nil
+    ) {
         self.environment = environment
         self.channel = channel
         self.handler = handler
         self.hungUp = hungUp
+        self.defaultTimeout = defaultTimeout
     }
 
     var hangupObserved: Bool { hungUp.withLockedValue { $0 } }
@@ -25,7 +31,7 @@ final class AGIStreamTransport: AGITransport {
         let promise = channel.eventLoop.makePromise(of: AGIReply.self)
         let handler = self.handler
         let name = command.name
-        let amount = timeout.map { TimeAmount.nanoseconds(Int64($0.components.seconds) * 1_000_000_000 + $0.components.attoseconds / 1_000_000_000) }
+        let amount = (timeout ?? defaultTimeout).map { TimeAmount.nanoseconds(Int64($0.components.seconds) * 1_000_000_000 + $0.components.attoseconds / 1_000_000_000) }
         if channel.eventLoop.inEventLoop {
             handler.value.submit(bytes, command: name, timeout: amount, promise: promise)
         } else {

@@ -122,6 +122,7 @@ struct FakeAGIConversation {
     var record = FakeAGICallRecord()
     private var answered = 0
     private var hangupAnnounced = false
+    private var silent = false
 
     init(dialogue: FakeAGIDialogue) {
         self.dialogue = dialogue
@@ -138,6 +139,8 @@ struct FakeAGIConversation {
     mutating func answer(_ line: String) -> String {
         let command = AGICommandLine(line)
         record.commands.append(command)
+        if let from = dialogue.silentFrom, command.isCommand(from) { silent = true }
+        if silent { return "" }
         if let at = dialogue.hangUpAt, command.isCommand(at) { record.hungUp = true }
         var text = ""
         if record.hungUp && !hangupAnnounced {

@@ -16,6 +16,8 @@ public struct FakeAGIDialogue: Sendable {
     public var hangUpAfter: Int?
     /// Hang up when this command (for example `STREAM FILE`) arrives, before answering it.
     public var hangUpAt: String?
+    /// Stop answering when this command arrives (to test timeouts): it and every later one get no reply.
+    public var silentFrom: String?
     /// Custom answers: return a reply line (without newline) to override the built-in one.
     public var override: (@Sendable (AGICommandLine) -> String?)?
 
@@ -23,8 +25,9 @@ public struct FakeAGIDialogue: Sendable {
     public init(
         digitEntries: [String] = [], keys: [Character?] = [], variables: [String: String] = [:],
         missingFiles: Set<String> = [], missingApplications: Set<String> = [], hangUpAfter: Int? = nil,
-        hangUpAt: String? = nil, override: (@Sendable (AGICommandLine) -> String?)? = nil
+        hangUpAt: String? = nil, silentFrom: String? = nil, override: (@Sendable (AGICommandLine) -> String?)? = nil
     ) {
+        self.silentFrom = silentFrom
         self.digitEntries = digitEntries
         self.keys = keys
         self.variables = variables

@@ -250,4 +250,22 @@ struct FastAGIServerTests {
         try await running.value
         await #expect(throws: (any Error).self) { _ = try await FakeAGICaller.call(port: server.port, script: "svc") }
     }
+
+    @Test func theIdleTimeoutClosesACallWhoseRepliesStop() async throws {
+        let outcome = Collected<String>()
+        let server = try await startServer({ $0.idleTimeout = .milliseconds(200) }) { router in
+            router.route("quiet") { call in
+                try await call.answer()
+                do { try await call.streamFile("prompt") } catch let error as AGIError { outcome.append("\(error.code)") }
+            }
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let record = try await FakeAGICaller.call(port: server.port, script: "quiet", dialogue: FakeAGIDialogue(silentFrom: "STREAM FILE"))
+        #expect(clock.now - start < .seconds(3))
+        #expect(record.commands.map(\.line) == ["ANSWER", #"STREAM FILE prompt """#])
+        for _ in 0..<500 where server.activeSessions > 0 { try await Task.sleep(for: .milliseconds(2)) }
+        #expect(outcome.values == ["timeout"])
+        await server.shutdown()
+    }
 }

@@ -144,8 +144,10 @@ public final class FastAGIServer: Sendable {
         id: UInt64, environment: AGIEnvironment, channel: Channel, handler: NIOLoopBound<AGIConnectionHandler>,
         hungUp: NIOLockedValueBox<Bool>
     ) {
-        let transport = AGIStreamTransport(environment: environment, channel: channel, handler: handler, hungUp: hungUp)
-        let call = AGIChannel(transport: TimedTransport(base: transport, timeout: configuration.idleTimeout), logger: logger)
+        let transport = AGIStreamTransport(
+            environment: environment, channel: channel, handler: handler, hungUp: hungUp,
+            defaultTimeout: configuration.idleTimeout)
+        let call = AGIChannel(transport: transport, logger: logger)
         guard let route = router.handler(for: environment.script) else {
             call.logger.warning("FastAGI call for an unrouted script", metadata: ["asterisk.agi.script": "\(environment.script)"])
             channel.close(promise: nil)
@@ -245,19 +247,4 @@ extension FastAGIServer: Service {
         try? await gracefulShutdown()
         await shutdown()
     }
-}
-
-/// Applies the server's idle timeout to commands that have none of their own.
-struct TimedTransport: AGITransport {
-    let base: AGIStreamTransport
-    let timeout: Duration?
-
-    var environment: AGIEnvironment { base.environment }
-    var hangupObserved: Bool { base.hangupObserved }
-
-    func execute(_ command: AGICommand, timeout: Duration?) async throws -> AGIReply {
-        try await base.execute(command, timeout: timeout ?? self.timeout)
-    }
-
-    func close() async { await base.close() }
 }

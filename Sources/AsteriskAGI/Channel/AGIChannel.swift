@@ -77,6 +77,21 @@ public final class AGIChannel: Sendable {
         return reply
     }
 
+    /// Runs a server's call handler: Asterisk ending the call is logged at debug level, any other
+    /// failure at error level. Returns whether the handler failed (rather than the call ending).
+    func runHandler(_ handler: @Sendable (AGIChannel) async throws -> Void) async -> Bool {
+        do {
+            try await handler(self)
+            return false
+        } catch let error as AGIError where error.code == .hangup || error.code == .connectionClosed {
+            logger.debug("AGI call ended by Asterisk", metadata: ["asterisk.error": "\(error)"])
+            return false
+        } catch {
+            logger.error("AGI handler failed", metadata: ["asterisk.error": "\(error)"])
+            return true
+        }
+    }
+
     /// Ends the AGI session; the call goes on in the dialplan unless it was hung up.
     public func close() async {
         await transport.close()

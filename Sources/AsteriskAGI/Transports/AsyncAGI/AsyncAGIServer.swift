@@ -75,13 +75,7 @@ public final class AsyncAGIServer: Sendable {
                 channels.withLockedValue { $0[name] = transport }
                 let call = AGIChannel(transport: transport, logger: logger)
                 group.addTask { [self] in
-                    do {
-                        try await handler(call)
-                    } catch let error as AGIError where error.code == .hangup || error.code == .connectionClosed {
-                        call.logger.debug("AsyncAGI call ended", metadata: ["asterisk.error": "\(error)"])
-                    } catch {
-                        call.logger.error("AsyncAGI handler failed", metadata: ["asterisk.error": "\(error)"])
-                    }
+                    _ = await call.runHandler(handler)
                     await transport.close()
                     channels.withLockedValue { if $0[name] === transport { $0[name] = nil } }
                 }

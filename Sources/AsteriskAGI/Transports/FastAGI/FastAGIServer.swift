@@ -155,15 +155,9 @@ public final class FastAGIServer: Sendable {
         }
         let priorityOnError = configuration.priorityOnError
         let body: @Sendable () async -> Void = {
-            do {
-                try await route(call)
-            } catch let error as AGIError where error.code == .hangup || error.code == .connectionClosed {
-                call.logger.debug("FastAGI call ended by Asterisk", metadata: ["asterisk.error": "\(error)"])
-            } catch {
-                call.logger.error("FastAGI handler failed", metadata: ["asterisk.error": "\(error)"])
-                if let priorityOnError, !transport.hangupObserved {
-                    _ = try? await call.send(AGICommand("SET PRIORITY", [priorityOnError]), timeout: .seconds(5))
-                }
+            let failed = await call.runHandler(route)
+            if failed, let priorityOnError, !transport.hangupObserved {
+                _ = try? await call.send(AGICommand("SET PRIORITY", [priorityOnError]), timeout: .seconds(5))
             }
             await transport.close()
             self.finish(id: id)

@@ -1,6 +1,7 @@
 // fastagi-bench: FastAGIServer under ../shared/bench/run.sh --agi-server (called as `fastagi-bench PORT`).
 // Serves the harness's reference script on 127.0.0.1:PORT until killed; script "idle" waits forever
-// (for measuring the memory of idle calls). FASTAGI_BENCH_THREADS sets the event loop count.
+// (for measuring the memory of idle calls). FASTAGI_BENCH_THREADS sets the event loop count; the
+// default is half the cores (one on the 2-core bench machines), leaving the rest to the load generator.
 import AsteriskAGI
 import Logging
 import NIOCore
@@ -20,7 +21,7 @@ guard CommandLine.arguments.count >= 2, let port = Int(CommandLine.arguments[1])
 var logger = Logger(label: "fastagi-bench")
 logger.logLevel = .error
 
-let threads = Int(getenv("FASTAGI_BENCH_THREADS").map { String(cString: $0) } ?? "") ?? NIOCore.System.coreCount
+let threads = Int(getenv("FASTAGI_BENCH_THREADS").map { String(cString: $0) } ?? "") ?? max(1, NIOCore.System.coreCount / 2)
 let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
 let server = FastAGIServer(configuration: .init(port: port), logger: logger, eventLoopGroup: group) { router in
     // For memory measurements: a call that waits for a key forever (the caller never answers).

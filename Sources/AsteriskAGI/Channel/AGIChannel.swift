@@ -19,17 +19,23 @@ public final class AGIChannel: Sendable {
     public let environment: AGIEnvironment
     /// The transport carrying this call's commands.
     public let transport: any AGITransport
-    /// The logger for this call (carries `asterisk.channel` and `asterisk.uniqueid`).
-    public let logger: Logger
+    /// The logger the call was made with, without the call's metadata.
+    private let baseLogger: Logger
+
+    /// The logger for this call (carries `asterisk.channel` and `asterisk.uniqueid`); made when asked
+    /// for, so calls that never log do not pay for the metadata.
+    public var logger: Logger {
+        var logger = baseLogger
+        logger[metadataKey: "asterisk.channel"] = .string(environment.channel ?? "-")
+        logger[metadataKey: "asterisk.uniqueid"] = .string(environment.uniqueID ?? "-")
+        return logger
+    }
 
     /// Wraps a transport.
     public init(transport: any AGITransport, logger: Logger = Logger(label: "asterisk.agi")) {
         self.transport = transport
         self.environment = transport.environment
-        var logger = logger
-        logger[metadataKey: "asterisk.channel"] = "\(transport.environment.channel ?? "-")"
-        logger[metadataKey: "asterisk.uniqueid"] = "\(transport.environment.uniqueID ?? "-")"
-        self.logger = logger
+        self.baseLogger = logger
     }
 
     /// Whether Asterisk has said the call hung up.
@@ -38,7 +44,7 @@ public final class AGIChannel: Sendable {
     /// Sends any command and returns Asterisk's reply as it is, whatever its code.
     public func send(_ command: AGICommand, timeout: Duration? = nil) async throws -> AGIReply {
         try command.validate()
-        if logger.logLevel <= .trace { logger.trace("AGI command", metadata: ["asterisk.agi.command": "\(command)"]) }
+        if baseLogger.logLevel <= .trace { logger.trace("AGI command", metadata: ["asterisk.agi.command": "\(command)"]) }
         return try await transport.execute(command, timeout: timeout)
     }
 

@@ -42,10 +42,15 @@ public struct AGICommand: Sendable, Hashable, CustomStringConvertible {
     /// let a second command through.
     public func validate() throws(AGIError) {
         if name.isEmpty { throw AGIError(.invalidArgument, "an empty command cannot be sent") }
-        for text in [name] + arguments where text.utf8.contains(where: { $0 == 10 || $0 == 13 || $0 == 0 }) {
+        try AGICommand.refuseLineBreaks(in: name, command: name)
+        for argument in arguments { try AGICommand.refuseLineBreaks(in: argument, command: name) }
+    }
+
+    private static func refuseLineBreaks(in text: String, command: String) throws(AGIError) {
+        if text.utf8.contains(where: { $0 == 10 || $0 == 13 || $0 == 0 }) {
             throw AGIError(
                 .invalidArgument, "\(text.debugDescription) contains CR, LF or NUL and was not sent (AGI command injection)",
-                command: name)
+                command: command)
         }
     }
 

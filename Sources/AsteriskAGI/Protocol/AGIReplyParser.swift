@@ -24,26 +24,46 @@ public struct AGIReplyParser: Sendable {
 
     /// Feeds one line; returns what it completed (possibly nothing, inside a usage block).
     public mutating func feed(line: String) throws(AGIError) -> [Output] {
+        var outputs: [Output] = []
+        try feed(line: line) { outputs.append($0) }
+        return outputs
+    }
+
+    /// Feeds one line and hands what it completed to `deliver`, in order (without collecting an array).
+    public mutating func feed(line: String, into deliver: (Output) -> Void) throws(AGIError) {
         if let start = usageStart {
             if line.hasPrefix("520 ") {
                 usageStart = nil
                 defer { usage = [] }
-                return [.reply(try AGIReply.parse(start, usage: usage))]
+                deliver(.reply(try AGIReply.parse(start, usage: usage)))
+                return
             }
             usage.append(line)
             if usage.count > maxUsageLines {
                 throw AGIError(.malformedReply, "a 520 usage block exceeded \(maxUsageLines) lines", replyLine: start)
             }
-            return []
+            return
         }
-        if line == "HANGUP" { return [.hangup] }
-        if line.hasPrefix("HANGUP"), let first = line.dropFirst(6).first, first.isNumber {
-            return [.hangup] + (try feed(line: String(line.dropFirst(6))))
+        var utf8 = line.utf8.makeIterator()
+        switch utf8.next() {
+        case UInt8(ascii: "H"):
+            if line == "HANGUP" {
+                deliver(.hangup)
+                return
+            }
+            if line.hasPrefix("HANGUP"), let first = line.utf8.dropFirst(6).first, first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9") {
+                deliver(.hangup)
+                try feed(line: String(line.dropFirst(6)), into: deliver)
+                return
+            }
+        case UInt8(ascii: "5"):
+            if line.hasPrefix("520-") {
+                usageStart = line
+                return
+            }
+        default:
+            break
         }
-        if line.hasPrefix("520-") {
-            usageStart = line
-            return []
-        }
-        return [.reply(try AGIReply.parse(line))]
+        deliver(.reply(try AGIReply.parse(line)))
     }
 }

@@ -13,7 +13,7 @@ final class AGIConnectionHandler: ChannelInboundHandler {
     private var environmentParser: AGIEnvironmentParser? = AGIEnvironmentParser()
     private var replyParser = AGIReplyParser()
     private var buffer: ByteBuffer?
-    private var pending: (promise: EventLoopPromise<AGIReply>, deadline: NIODeadline?, command: String)?
+    private var pending: (continuation: UnsafeContinuation<AGIReply, any Error>, deadline: NIODeadline?, command: String)?
     /// One timer per connection, re-armed lazily: commands only record their deadline.
     private var timer: Scheduled<Void>?
     private var closeReason: AGIError?
@@ -69,17 +69,17 @@ final class AGIConnectionHandler: ChannelInboundHandler {
     }
 
     private func handle(_ line: String, channel: Channel) throws {
-        for output in try replyParser.feed(line: line) {
+        try replyParser.feed(line: line) { output in
             switch output {
             case .hangup:
                 hungUp.withLockedValue { $0 = true }
             case .reply(let reply):
                 guard let waiting = pending else {
                     logger.debug("AGI reply with no command waiting dropped", metadata: ["asterisk.agi.reply": "\(reply.line)"])
-                    continue
+                    return
                 }
                 pending = nil
-                waiting.promise.succeed(reply)
+                waiting.continuation.resume(returning: reply)
             }
         }
     }
@@ -101,8 +101,8 @@ final class AGIConnectionHandler: ChannelInboundHandler {
         if let waiting = pending {
             pending = nil
             let gone = hungUp.withLockedValue { $0 }
-            waiting.promise.fail(
-                closeReason
+            waiting.continuation.resume(
+                throwing: closeReason
                     ?? AGIError(
                         gone ? .hangup : .connectionClosed,
                         gone ? "the call hung up" : "Asterisk closed the AGI connection", command: waiting.command))
@@ -110,18 +110,21 @@ final class AGIConnectionHandler: ChannelInboundHandler {
         context.fireChannelInactive()
     }
 
-    /// Writes one command and remembers who waits for its reply (on the event loop).
-    func submit(_ bytes: ByteBuffer, command: String, timeout: TimeAmount?, promise: EventLoopPromise<AGIReply>) {
+    /// Writes one command and remembers who waits for its reply (on the event loop); the continuation
+    /// is resumed exactly once: with the reply, or with the error that ended the session.
+    func submit(
+        _ bytes: ByteBuffer, command: String, timeout: TimeAmount?, continuation: UnsafeContinuation<AGIReply, any Error>
+    ) {
         guard let context, context.channel.isActive else {
-            promise.fail(closeReason ?? AGIError(.connectionClosed, "the AGI connection is closed", command: command))
+            continuation.resume(throwing: closeReason ?? AGIError(.connectionClosed, "the AGI connection is closed", command: command))
             return
         }
         guard pending == nil else {
-            promise.fail(AGIError(.invalidArgument, "another command is still waiting for its reply", command: command))
+            continuation.resume(throwing: AGIError(.invalidArgument, "another command is still waiting for its reply", command: command))
             return
         }
         let deadline = timeout.map { NIODeadline.now() + $0 }
-        pending = (promise, deadline, command)
+        pending = (continuation, deadline, command)
         if let deadline, timer == nil { arm(at: deadline, context: context) }
         context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
     }

@@ -28,26 +28,32 @@ final class AGIStreamTransport: AGITransport {
         var encoded = channel.allocator.buffer(capacity: 64)
         command.encodeValidated(into: &encoded)
         let bytes = encoded
-        let promise = channel.eventLoop.makePromise(of: AGIReply.self)
         let handler = self.handler
         let name = command.name
-        let amount = (timeout ?? defaultTimeout).map { TimeAmount.nanoseconds(Int64($0.components.seconds) * 1_000_000_000 + $0.components.attoseconds / 1_000_000_000) }
-        if channel.eventLoop.inEventLoop {
-            handler.value.submit(bytes, command: name, timeout: amount, promise: promise)
-        } else {
-            channel.eventLoop.execute {
-                handler.value.submit(bytes, command: name, timeout: amount, promise: promise)
-            }
-        }
-        let channel = self.channel
+        let amount = (timeout ?? defaultTimeout).map { AGIStreamTransport.timeAmount($0) }
+        let eventLoop = channel.eventLoop
         return try await withTaskCancellationHandler {
-            try await promise.futureResult.get()
+            // The handler resumes the continuation with the reply or with the error that ended the session.
+            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<AGIReply, any Error>) in
+                if eventLoop.inEventLoop {
+                    handler.value.submit(bytes, command: name, timeout: amount, continuation: continuation)
+                } else {
+                    eventLoop.execute {
+                        handler.value.submit(bytes, command: name, timeout: amount, continuation: continuation)
+                    }
+                }
+            }
         } onCancel: {
             // A command cannot be taken back; closing is the only way to stay in step.
-            channel.eventLoop.execute {
+            eventLoop.execute {
                 handler.value.close(reason: AGIError(.connectionClosed, "the command's task was cancelled", command: name))
             }
         }
+    }
+
+    static func timeAmount(_ duration: Duration) -> TimeAmount {
+        let (seconds, attoseconds) = duration.components
+        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 
     func close() async {

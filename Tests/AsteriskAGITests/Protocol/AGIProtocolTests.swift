@@ -119,6 +119,28 @@ struct AGIReplyTests {
         #expect(throws: AGIError.self) { _ = try AGIReply.parse("") }
     }
 
+    @Test func parsesTheEdgesOfAReplyLine() throws {
+        // A ')' inside the data: the data ends at the last ')' followed only by key=value parts.
+        let inner = try AGIReply.parse("200 result=1 (a) b) endpos=3")
+        #expect(inner.data == "a) b")
+        #expect(inner.endPosition == 3)
+        let unclosed = try AGIReply.parse("200 result=1 (open")
+        #expect(unclosed.data == nil)
+        let utf8 = try AGIReply.parse("200 result=1 (Müller ☎) endpos=")
+        #expect(utf8.data == "Müller ☎")
+        #expect(utf8.attribute("endpos") == "")
+        let spaced = try AGIReply.parse("200 result=1   (x)   a=1  b=2")
+        #expect(spaced.data == "x")
+        #expect(spaced.attributes.map(\.key) == ["a", "b"])
+        let bare = try AGIReply.parse("200")
+        #expect(bare.code == 200 && bare.result == nil && bare.resultText == nil)
+        let word = try AGIReply.parse("200 result=abc")
+        #expect(word.resultText == "abc" && word.result == nil)
+        #expect(throws: AGIError.self) { _ = try AGIReply.parse("20") }
+        #expect(throws: AGIError.self) { _ = try AGIReply.parse("2000 result=1") }
+        #expect(throws: AGIError.self) { _ = try AGIReply.parse("２００ result=1") }
+    }
+
     @Test func hangupNoticeAloneAndGlued() throws {
         var parser = AGIReplyParser()
         #expect(try parser.feed(line: "HANGUP") == [.hangup])

@@ -30,6 +30,7 @@ public struct FastAGIRouter: Sendable {
     }
 
     static func normalize(_ path: String) -> String {
+        if path.utf8.first != UInt8(ascii: "/") && path.utf8.last != UInt8(ascii: "/") { return path }
         var text = Substring(path)
         while text.hasPrefix("/") { text = text.dropFirst() }
         while text.hasSuffix("/") { text = text.dropLast() }
@@ -38,6 +39,7 @@ public struct FastAGIRouter: Sendable {
 
     /// Glob matching with `*`.
     static func matches(_ text: String, pattern: String) -> Bool {
+        if !pattern.utf8.contains(UInt8(ascii: "*")) { return text == pattern }
         let parts = pattern.split(separator: "*", omittingEmptySubsequences: false)
         if parts.count == 1 { return text == pattern }
         var rest = Substring(text)

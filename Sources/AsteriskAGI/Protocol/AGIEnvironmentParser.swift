@@ -39,6 +39,7 @@ public struct AGIEnvironmentParser: Sendable {
         else {
             return try feed(line: String(decoding: line, as: UTF8.self))
         }
+        if entries.isEmpty { entries.reserveCapacity(32) }
         var valueStart = colon + 1
         if valueStart < line.count && line[valueStart] == UInt8(ascii: " ") { valueStart += 1 }
         entries.append(AGIEnvironment.Entry(

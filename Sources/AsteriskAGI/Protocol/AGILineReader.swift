@@ -1,5 +1,13 @@
 import NIOCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Takes `\n`-terminated lines (a trailing `\r` is dropped) off a byte buffer, refusing overlong ones.
 public struct AGILineReader: Sendable {
     /// The longest line accepted, in bytes.
@@ -14,23 +22,27 @@ public struct AGILineReader: Sendable {
     func withNextLine<Result>(
         from buffer: inout ByteBuffer, _ body: (UnsafeRawBufferPointer) throws(AGIError) -> Result
     ) throws(AGIError) -> Result? {
-        let view = buffer.readableBytesView
-        guard let newline = view.firstIndex(of: UInt8(ascii: "\n")) else {
-            if view.count > maxLineLength {
-                throw AGIError(.lineTooLong, "a line exceeded \(maxLineLength) bytes without ending")
+        let limit = maxLineLength
+        // One pass over contiguous bytes: find the newline, check the limit, hand the line over.
+        let outcome: (result: Result, consumed: Int)? = try buffer.withUnsafeReadableBytes {
+            (raw) throws(AGIError) -> (result: Result, consumed: Int)? in
+            guard let base = raw.baseAddress, !raw.isEmpty,
+                let found = memchr(base, Int32(UInt8(ascii: "\n")), raw.count)
+            else {
+                if raw.count > limit { throw AGIError(.lineTooLong, "a line exceeded \(limit) bytes without ending") }
+                return nil
             }
-            return nil
+            let newline = base.distance(to: UnsafeRawPointer(found))
+            var length = newline
+            if length > limit {
+                throw AGIError(.lineTooLong, "a line of \(length) bytes exceeded the limit of \(limit)")
+            }
+            if length > 0 && raw[newline - 1] == UInt8(ascii: "\r") { length -= 1 }
+            return (try body(UnsafeRawBufferPointer(rebasing: raw[..<length])), newline + 1)
         }
-        var length = newline - view.startIndex
-        if length > maxLineLength {
-            throw AGIError(.lineTooLong, "a line of \(length) bytes exceeded the limit of \(maxLineLength)")
-        }
-        if length > 0 && view[newline - 1] == UInt8(ascii: "\r") { length -= 1 }
-        let result: Result = try buffer.withUnsafeReadableBytes { (raw) throws(AGIError) -> Result in
-            try body(UnsafeRawBufferPointer(rebasing: raw[..<length]))
-        }
-        buffer.moveReaderIndex(to: newline + 1)
-        return result
+        guard let outcome else { return nil }
+        buffer.moveReaderIndex(forwardBy: outcome.consumed)
+        return outcome.result
     }
 
     /// The next complete line, or nil when more bytes are needed. Invalid UTF-8 decodes lossily.

@@ -1,6 +1,7 @@
-import AsteriskAGI
+@testable import AsteriskAGI
 import AsteriskTesting
 import NIOConcurrencyHelpers
+import NIOCore
 import Testing
 
 /// Starts a server on a free loopback port with `routes`.
@@ -72,6 +73,21 @@ struct FastAGIServerTests {
         _ = try await FakeAGICaller.call(port: server.port, script: "/support", arguments: ["a", "b c"])
         _ = try await FakeAGICaller.call(port: server.port, script: "other")
         #expect(seen.values == ["sales:sales/emea:fr", "support:[\"a\", \"b c\"]", "fallback:other"])
+        await server.shutdown()
+    }
+
+    @Test func acceptedCallsHaveNagleOff() async throws {
+        // Commands are small and wait for their reply: Nagle's algorithm would delay them.
+        let noDelay = Collected<Bool>()
+        let server = try await startServer { router in
+            router.route("nodelay") { call in
+                let channel = try #require(call.transport as? AGIStreamTransport).channel
+                let value = try await channel.getOption(.socketOption(.tcp_nodelay)).get()
+                noDelay.append(value != 0)
+            }
+        }
+        _ = try await FakeAGICaller.call(port: server.port, script: "nodelay")
+        #expect(noDelay.values == [true])
         await server.shutdown()
     }
 

@@ -105,13 +105,14 @@ public final class FastAGIServer: Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.maxMessagesPerRead, value: 16)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
                     guard let id = admit(channel) else {
                         channel.close(promise: nil)
                         return
                     }
+                    // Set here, synchronously: cheaper per call than a child channel option.
+                    try channel.syncOptions?.setOption(.socketOption(.tcp_nodelay), value: 1)
                     let hungUp = NIOLockedValueBox(false)
                     let handler = AGIConnectionHandler(maxLineLength: maxLine, hungUp: hungUp, logger: logger) {
                         [self] environment, channel, handler in

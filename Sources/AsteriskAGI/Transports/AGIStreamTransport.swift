@@ -59,4 +59,9 @@ final class AGIStreamTransport: AGITransport {
     func close() async {
         try? await channel.close()
     }
+
+    /// Starts closing without waiting (on the event loop the close is done when this returns).
+    func closeWithoutWaiting() {
+        channel.close(promise: nil)
+    }
 }

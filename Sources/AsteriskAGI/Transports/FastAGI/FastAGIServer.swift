@@ -160,7 +160,7 @@ public final class FastAGIServer: Sendable {
             if failed, let priorityOnError, !transport.hangupObserved {
                 _ = try? await call.send(AGICommand("SET PRIORITY", [priorityOnError]), timeout: .seconds(5))
             }
-            await transport.close()
+            transport.closeWithoutWaiting()
             self.finish(id: id)
         }
         let task: Task<Void, Never>

@@ -39,6 +39,14 @@ def declared(name):
     return "`%s`" % name if name in KEYWORDS else name
 
 
+def case_name(name):
+    """`RESTResponse` -> `restResponse`: a leading acronym is lowercased whole."""
+    match = re.match(r"^([A-Z]+)([A-Z][a-z].*)$", name)
+    if match and len(match.group(1)) > 1:
+        return declared(match.group(1).lower() + camel(match.group(2))[0].upper() + camel(match.group(2))[1:])
+    return declared(camel(name))
+
+
 def model_name(name):
     return "ARI" + name[0].upper() + name[1:]
 
@@ -91,7 +99,7 @@ def subtypes_of(models, base, acc=None):
 def struct_source(models, name, kind):
     swift_name = model_name(name) + ("Event" if kind == "event" else "")
     lines = [HEADER, "/// ARI's `%s` %s." % (name, "event" if kind == "event" else "model"),
-             "public struct %s: Codable, Sendable, Hashable {" % swift_name]
+             "public struct %s: %s {" % (swift_name, "ARITypedEvent" if kind == "event" else "Codable, Sendable, Hashable")]
     props = all_properties(models, name)
     coding = []
     used = set()
@@ -131,31 +139,32 @@ def event_enum(events):
              "public enum ARIEvent: Sendable, Hashable {"]
     for name in events:
         lines.append("    /// `%s`." % name)
-        lines.append("    case %s(%s)" % (declared(camel(name)), model_name(name) + "Event"))
+        lines.append("    case %s(%s)" % (case_name(name), model_name(name) + "Event"))
     lines.append("    /// A type this library does not know (or one that failed to decode), with the raw JSON.")
     lines.append("    case unknown(type: String, json: ARIJSON)")
     lines.append("")
     lines.append("    /// Decodes one WebSocket message. A known type that fails to decode becomes `.unknown`.")
     lines.append("    public static func decode(_ data: Data) throws(ARIError) -> ARIEvent {")
-    lines.append("        let json: ARIJSON")
-    lines.append("        do {")
-    lines.append("            json = try JSONDecoder().decode(ARIJSON.self, from: data)")
-    lines.append("        } catch {")
-    lines.append('            throw ARIError(.malformedEvent, "the message is not JSON: \\(error)")')
-    lines.append("        }")
-    lines.append('        guard case .string(let type)? = json["type"] else {')
-    lines.append('            throw ARIError(.malformedEvent, "the message has no type")')
-    lines.append("        }")
     lines.append("        let decoder = JSONDecoder()")
+    lines.append("        let type = try ARIEventTypeProbe.type(of: data, decoder: decoder)")
     lines.append("        do {")
     lines.append("            switch type {")
     for name in events:
         lines.append('            case "%s": return .%s(try decoder.decode(%s.self, from: data))'
-                     % (name, declared(camel(name)), model_name(name) + "Event"))
-    lines.append("            default: return .unknown(type: type, json: json)")
+                     % (name, case_name(name), model_name(name) + "Event"))
+    lines.append("            default: return .unknown(type: type, json: try ARIEventTypeProbe.raw(data, decoder: decoder))")
     lines.append("            }")
     lines.append("        } catch {")
-    lines.append("            return .unknown(type: type, json: json)")
+    lines.append("            return .unknown(type: type, json: try ARIEventTypeProbe.raw(data, decoder: decoder))")
+    lines.append("        }")
+    lines.append("    }")
+    lines.append("")
+    lines.append("    /// The typed event, or nil for `.unknown`.")
+    lines.append("    public var payload: (any ARITypedEvent)? {")
+    lines.append("        switch self {")
+    for name in events:
+        lines.append('        case .%s(let event): return event' % case_name(name))
+    lines.append("        case .unknown: return nil")
     lines.append("        }")
     lines.append("    }")
     lines.append("")
@@ -163,7 +172,7 @@ def event_enum(events):
     lines.append("    public var type: String {")
     lines.append("        switch self {")
     for name in events:
-        lines.append('        case .%s: return "%s"' % (declared(camel(name)), name))
+        lines.append('        case .%s: return "%s"' % (case_name(name), name))
     lines.append("        case .unknown(let type, _): return type")
     lines.append("        }")
     lines.append("    }")

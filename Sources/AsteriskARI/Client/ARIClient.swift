@@ -27,6 +27,7 @@ public final class ARIClient: Sendable {
         self.logger = logger
         var http = HTTPClient.Configuration()
         http.timeout.connect = ARIClient.timeAmount(configuration.connectTimeout)
+        if let tls = configuration.tls { http.tlsConfiguration = tls }
         self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
     }
 

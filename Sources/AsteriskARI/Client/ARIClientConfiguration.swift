@@ -29,6 +29,8 @@ public struct ARICredentials: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(username):<redacted>" }
 }
 
+import NIOSSL
+
 /// Everything an ``ARIClient`` needs to know.
 public struct ARIClientConfiguration: Sendable {
     /// The ARI base URL, for example `http://127.0.0.1:8088/ari` (https for TLS).
@@ -39,14 +41,22 @@ public struct ARIClientConfiguration: Sendable {
     public var requestTimeout: Duration
     /// How long one connection attempt may take.
     public var connectTimeout: Duration
-    /// The largest response body accepted.
+    /// The largest response body (and events WebSocket message) accepted.
     public var maxResponseSize: Int
+    /// TLS settings for https and wss (a private CA, client certificates); nil uses the system's trust roots.
+    public var tls: TLSConfiguration?
+    /// How often the events WebSocket is pinged; a connection that stays silent for two intervals is
+    /// treated as lost. nil never pings.
+    public var webSocketPingInterval: Duration?
 
     /// Creates a configuration.
     public init(
         baseURL: String, credentials: ARICredentials, requestTimeout: Duration = .seconds(10),
-        connectTimeout: Duration = .seconds(5), maxResponseSize: Int = 16 * 1024 * 1024
+        connectTimeout: Duration = .seconds(5), maxResponseSize: Int = 16 * 1024 * 1024, tls: TLSConfiguration? = nil,
+        webSocketPingInterval: Duration? = .seconds(20)
     ) {
+        self.tls = tls
+        self.webSocketPingInterval = webSocketPingInterval
         self.connectTimeout = connectTimeout
         self.baseURL = baseURL
         self.credentials = credentials

@@ -38,9 +38,16 @@ extension FakeARIServer {
     }
 
     private func channelJSON(id: String, endpoint: String, state: String) -> [String: Any] {
+        FakeARIServer.sampleChannel(id: id, name: endpoint + "-0000000\(id.count % 10)", state: state)
+    }
+
+    /// A channel object as ARI sends it, for events and answers made by hand.
+    public static func sampleChannel(
+        id: String, name: String = "PJSIP/100-00000001", state: String = "Up", callerNumber: String = "100"
+    ) -> [String: Any] {
         [
-            "id": id, "name": endpoint + "-0000000\(id.count % 10)", "state": state, "protocol_id": "",
-            "caller": ["name": "", "number": ""], "connected": ["name": "", "number": ""], "accountcode": "",
+            "id": id, "name": name, "state": state, "protocol_id": "",
+            "caller": ["name": "", "number": callerNumber], "connected": ["name": "", "number": ""], "accountcode": "",
             "dialplan": ["context": "default", "exten": "s", "priority": 1, "app_name": "Stasis", "app_data": ""],
             "creationtime": "2026-11-23T04:16:33.306+0000", "language": "en",
         ]
@@ -58,6 +65,10 @@ extension FakeARIServer {
                     "config": ["name": "", "default_language": "en", "setid": ["user": "", "group": ""]],
                     "status": ["startup_time": "2026-11-23T04:13:10.000+0000", "last_reload_time": "2026-11-23T04:13:10.000+0000"],
                 ]))
+            case ("GET", "events", 1):
+                // Reached only when the WebSocket upgrade was not made.
+                if state.refuseWebSockets { return .error(503, "Service unavailable") }
+                return .error(400, "Invalid application provided in param [app].")
             case ("GET", "asterisk", 2) where segments[1] == "ping":
                 return FakeARIResponse(status: 200, body: json(["ping": "pong", "timestamp": "2026-11-23T04:16:33.306+0000", "asterisk_id": "02:fc:00:00:00:01"]))
             case ("GET", "channels", 1):

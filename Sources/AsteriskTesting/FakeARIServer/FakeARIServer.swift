@@ -44,30 +44,43 @@ public final class FakeARIServer: Sendable {
     let password: String
     let state = NIOLockedValueBox(FakeARIState())
     private let listener = NIOLockedValueBox<Channel?>(nil)
+    private let boundPort = NIOLockedValueBox(0)
+    /// Every accepted connection (HTTP and WebSocket), so ``stop()`` can drop them all.
+    let connections = NIOLockedValueBox<[Channel]>([])
 
     private init(username: String, password: String) {
         self.username = username
         self.password = password
     }
 
-    /// Starts a server on 127.0.0.1 and a free port.
-    public static func start(username: String = "app", password: String = "secret") async throws -> FakeARIServer {
+    /// Starts a server on 127.0.0.1 and a free port (or `port`).
+    public static func start(username: String = "app", password: String = "secret", port: Int = 0) async throws -> FakeARIServer {
         let server = FakeARIServer(username: username, password: password)
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(FakeARIHTTPHandler(server: server))
-                }
-            }
-            .bind(host: "127.0.0.1", port: 0).get()
-        server.listener.withLockedValue { $0 = channel }
+        try await server.listen(port: port)
         return server
     }
 
-    /// The port the server listens on.
-    public var port: Int { listener.withLockedValue { $0?.localAddress?.port ?? 0 } }
+    private func listen(port: Int) async throws {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                        withServerUpgrade: (upgraders: [webSocketUpgrader()], completionHandler: { _ in }))
+                    try channel.pipeline.syncOperations.addHandler(FakeARIHTTPHandler(server: self), name: FakeARIHTTPHandler.name)
+                    connections.withLockedValue { $0.append(channel) }
+                    channel.closeFuture.whenComplete { [self] _ in
+                        connections.withLockedValue { $0.removeAll { $0 === channel } }
+                    }
+                }
+            }
+            .bind(host: "127.0.0.1", port: port).get()
+        listener.withLockedValue { $0 = channel }
+        boundPort.withLockedValue { $0 = channel.localAddress?.port ?? port }
+    }
+
+    /// The port the server listens on (kept across ``stop()`` and ``resume()``).
+    public var port: Int { boundPort.withLockedValue { $0 } }
 
     /// The base URL to give an ARI client, `http://127.0.0.1:<port>/ari`.
     public var baseURL: String { "http://127.0.0.1:\(port)/ari" }
@@ -85,10 +98,24 @@ public final class FakeARIServer: Sendable {
         state.withLockedValue { $0.delay = delay }
     }
 
-    /// Stops listening.
+    /// Stops listening and drops every connection, as an Asterisk that stops or restarts would.
     public func stop() async {
-        let channel = listener.withLockedValue { $0 }
+        let channel = listener.withLockedValue { state -> Channel? in
+            defer { state = nil }
+            return state
+        }
         try? await channel?.close()
+        let open = connections.withLockedValue { state -> [Channel] in
+            defer { state = [] }
+            return state
+        }
+        for connection in open { try? await connection.close() }
+        state.withLockedValue { $0.sockets = [] }
+    }
+
+    /// Listens again on the same port after ``stop()`` (Asterisk coming back after a restart).
+    public func resume() async throws {
+        try await listen(port: port)
     }
 
     /// Whether a request carries the right credentials.
@@ -110,54 +137,8 @@ struct FakeARIState: @unchecked Sendable {  // JSON-like dictionaries, only touc
     var bridges: [String: [String: Any]] = [:]
     var nextID = 1
     var delay: Duration?
+    var sockets: [FakeARIEventSocket] = []
+    var refuseWebSockets = false
+    var silentWebSockets = false
 }
 
-/// Reads one HTTP request and answers it.
-final class FakeARIHTTPHandler: ChannelInboundHandler {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
-
-    private let server: FakeARIServer
-    private var head: HTTPRequestHead?
-    private var body = ByteBuffer()
-
-    init(server: FakeARIServer) { self.server = server }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            self.head = head
-            body.clear()
-        case .body(var chunk):
-            body.writeBuffer(&chunk)
-        case .end:
-            guard let head else { return }
-            let response = server.answer(head, body: String(buffer: body))
-            let delay = server.state.withLockedValue { $0.delay }
-            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-            let keepAlive = head.isKeepAlive
-            if let delay {
-                let (seconds, attoseconds) = delay.components
-                context.eventLoop.scheduleTask(in: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)) {
-                    bound.value.0.write(response, keepAlive: keepAlive, context: bound.value.1)
-                }
-            } else {
-                write(response, keepAlive: keepAlive, context: context)
-            }
-        }
-    }
-
-    private func write(_ response: FakeARIResponse, keepAlive: Bool, context: ChannelHandlerContext) {
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Length", value: String(response.body.utf8.count))
-        if !response.body.isEmpty { headers.add(name: "Content-Type", value: "application/json") }
-        headers.add(name: "Connection", value: keepAlive ? "keep-alive" : "close")
-        let status = HTTPResponseStatus(statusCode: response.status)
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
-        if !response.body.isEmpty {
-            context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: response.body)))), promise: nil)
-        }
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        if !keepAlive { context.close(promise: nil) }
-    }
-}

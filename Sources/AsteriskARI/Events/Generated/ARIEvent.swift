@@ -83,7 +83,7 @@ public enum ARIEvent: Sendable, Hashable {
     /// `PlaybackStarted`.
     case playbackStarted(ARIPlaybackStartedEvent)
     /// `RESTResponse`.
-    case rESTResponse(ARIRESTResponseEvent)
+    case restResponse(ARIRESTResponseEvent)
     /// `RecordingFailed`.
     case recordingFailed(ARIRecordingFailedEvent)
     /// `RecordingFinished`.
@@ -101,16 +101,8 @@ public enum ARIEvent: Sendable, Hashable {
 
     /// Decodes one WebSocket message. A known type that fails to decode becomes `.unknown`.
     public static func decode(_ data: Data) throws(ARIError) -> ARIEvent {
-        let json: ARIJSON
-        do {
-            json = try JSONDecoder().decode(ARIJSON.self, from: data)
-        } catch {
-            throw ARIError(.malformedEvent, "the message is not JSON: \(error)")
-        }
-        guard case .string(let type)? = json["type"] else {
-            throw ARIError(.malformedEvent, "the message has no type")
-        }
         let decoder = JSONDecoder()
+        let type = try ARIEventTypeProbe.type(of: data, decoder: decoder)
         do {
             switch type {
             case "ApplicationMoveFailed": return .applicationMoveFailed(try decoder.decode(ARIApplicationMoveFailedEvent.self, from: data))
@@ -152,17 +144,70 @@ public enum ARIEvent: Sendable, Hashable {
             case "PlaybackContinuing": return .playbackContinuing(try decoder.decode(ARIPlaybackContinuingEvent.self, from: data))
             case "PlaybackFinished": return .playbackFinished(try decoder.decode(ARIPlaybackFinishedEvent.self, from: data))
             case "PlaybackStarted": return .playbackStarted(try decoder.decode(ARIPlaybackStartedEvent.self, from: data))
-            case "RESTResponse": return .rESTResponse(try decoder.decode(ARIRESTResponseEvent.self, from: data))
+            case "RESTResponse": return .restResponse(try decoder.decode(ARIRESTResponseEvent.self, from: data))
             case "RecordingFailed": return .recordingFailed(try decoder.decode(ARIRecordingFailedEvent.self, from: data))
             case "RecordingFinished": return .recordingFinished(try decoder.decode(ARIRecordingFinishedEvent.self, from: data))
             case "RecordingStarted": return .recordingStarted(try decoder.decode(ARIRecordingStartedEvent.self, from: data))
             case "StasisEnd": return .stasisEnd(try decoder.decode(ARIStasisEndEvent.self, from: data))
             case "StasisStart": return .stasisStart(try decoder.decode(ARIStasisStartEvent.self, from: data))
             case "TextMessageReceived": return .textMessageReceived(try decoder.decode(ARITextMessageReceivedEvent.self, from: data))
-            default: return .unknown(type: type, json: json)
+            default: return .unknown(type: type, json: try ARIEventTypeProbe.raw(data, decoder: decoder))
             }
         } catch {
-            return .unknown(type: type, json: json)
+            return .unknown(type: type, json: try ARIEventTypeProbe.raw(data, decoder: decoder))
+        }
+    }
+
+    /// The typed event, or nil for `.unknown`.
+    public var payload: (any ARITypedEvent)? {
+        switch self {
+        case .applicationMoveFailed(let event): return event
+        case .applicationRegistered(let event): return event
+        case .applicationReplaced(let event): return event
+        case .applicationUnregistered(let event): return event
+        case .bridgeAttendedTransfer(let event): return event
+        case .bridgeBlindTransfer(let event): return event
+        case .bridgeCreated(let event): return event
+        case .bridgeDestroyed(let event): return event
+        case .bridgeMerged(let event): return event
+        case .bridgeVideoSourceChanged(let event): return event
+        case .callBroadcast(let event): return event
+        case .callClaimed(let event): return event
+        case .channelCallerID(let event): return event
+        case .channelConnectedLine(let event): return event
+        case .channelCreated(let event): return event
+        case .channelDestroyed(let event): return event
+        case .channelDialplan(let event): return event
+        case .channelDtmfReceived(let event): return event
+        case .channelEnteredBridge(let event): return event
+        case .channelHangupRequest(let event): return event
+        case .channelHold(let event): return event
+        case .channelLeftBridge(let event): return event
+        case .channelStateChange(let event): return event
+        case .channelTalkingFinished(let event): return event
+        case .channelTalkingStarted(let event): return event
+        case .channelToneDetected(let event): return event
+        case .channelTransfer(let event): return event
+        case .channelUnhold(let event): return event
+        case .channelUserevent(let event): return event
+        case .channelVarset(let event): return event
+        case .contactStatusChange(let event): return event
+        case .deviceStateChanged(let event): return event
+        case .dial(let event): return event
+        case .endpointStateChange(let event): return event
+        case .missingParams(let event): return event
+        case .peerStatusChange(let event): return event
+        case .playbackContinuing(let event): return event
+        case .playbackFinished(let event): return event
+        case .playbackStarted(let event): return event
+        case .restResponse(let event): return event
+        case .recordingFailed(let event): return event
+        case .recordingFinished(let event): return event
+        case .recordingStarted(let event): return event
+        case .stasisEnd(let event): return event
+        case .stasisStart(let event): return event
+        case .textMessageReceived(let event): return event
+        case .unknown: return nil
         }
     }
 
@@ -208,7 +253,7 @@ public enum ARIEvent: Sendable, Hashable {
         case .playbackContinuing: return "PlaybackContinuing"
         case .playbackFinished: return "PlaybackFinished"
         case .playbackStarted: return "PlaybackStarted"
-        case .rESTResponse: return "RESTResponse"
+        case .restResponse: return "RESTResponse"
         case .recordingFailed: return "RecordingFailed"
         case .recordingFinished: return "RecordingFinished"
         case .recordingStarted: return "RecordingStarted"

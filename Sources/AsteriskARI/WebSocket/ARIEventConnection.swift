@@ -1,0 +1,192 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import NIOWebSocket
+
+/// Where the events WebSocket is: host, port, TLS, and the request line and headers of the upgrade.
+struct ARIEventsEndpoint: Sendable {
+    var host: String
+    var port: Int
+    var useTLS: Bool
+    /// `/ari/events?app=a,b&subscribeAll=true`.
+    var uri: String
+    var headers: HTTPHeaders
+
+    /// The endpoint for `apps`, from the client's base URL and credentials.
+    init(configuration: ARIClientConfiguration, apps: [String], subscribeAll: Bool) throws(ARIError) {
+        guard let url = URL(string: configuration.baseURL), let scheme = url.scheme?.lowercased(), let host = url.host,
+            scheme == "http" || scheme == "https"
+        else {
+            throw ARIError(.invalidRequest, "the base URL must look like http://host:8088/ari, not \(configuration.baseURL.debugDescription)")
+        }
+        guard !apps.isEmpty else { throw ARIError(.invalidRequest, "the events WebSocket needs at least one application") }
+        for app in apps where app.isEmpty || app.contains(",") {
+            throw ARIError(.invalidRequest, "\(app.debugDescription) is not a usable application name")
+        }
+        self.host = host
+        self.useTLS = scheme == "https"
+        self.port = url.port ?? (useTLS ? 443 : 80)
+        var path = url.path
+        while path.hasSuffix("/") { path.removeLast() }
+        var query = [("app", apps.joined(separator: ","))]
+        if subscribeAll { query.append(("subscribeAll", "true")) }
+        let credentials = configuration.credentials
+        if credentials.method == .apiKey { query.append(("api_key", "\(credentials.username):\(credentials.password)")) }
+        self.uri = path + "/events?" + query.map { ARIClient.encode($0.0) + "=" + ARIClient.encode($0.1) }.joined(separator: "&")
+        var headers = HTTPHeaders()
+        headers.add(name: "Host", value: url.port.map { "\(host):\($0)" } ?? host)
+        headers.add(name: "Content-Length", value: "0")
+        if credentials.method == .basic {
+            let token = Data("\(credentials.username):\(credentials.password)".utf8).base64EncodedString()
+            headers.add(name: "Authorization", value: "Basic \(token)")
+        }
+        self.headers = headers
+    }
+}
+
+/// One open events WebSocket.
+final class ARIEventConnection: Sendable {
+    let channel: Channel
+    private let handler: NIOLoopBound<ARIWebSocketHandler>
+    private let context: NIOLoopBound<ChannelHandlerContext>
+
+    private init(channel: Channel, handler: NIOLoopBound<ARIWebSocketHandler>, context: NIOLoopBound<ChannelHandlerContext>) {
+        self.channel = channel
+        self.handler = handler
+        self.context = context
+    }
+
+    /// The outcome of the HTTP upgrade.
+    private enum Upgrade: Sendable {
+        case upgraded(ARIEventConnection)
+        case declined(EventLoopFuture<(status: Int, body: String)>)
+    }
+
+    /// Connects and upgrades; `deliver` then receives every message and, once, the end of the connection.
+    static func connect(
+        to endpoint: ARIEventsEndpoint, configuration: ARIClientConfiguration,
+        deliver: @escaping @Sendable (ARIWebSocketHandler.Output) -> Void
+    ) async throws(ARIError) -> ARIEventConnection {
+        let sslContext: NIOSSLContext?
+        do {
+            sslContext = endpoint.useTLS ? try NIOSSLContext(configuration: configuration.tls ?? .makeClientConfiguration()) : nil
+        } catch {
+            throw ARIError(.invalidRequest, "the TLS configuration is not usable: \(error)")
+        }
+        let maxMessageSize = configuration.maxResponseSize
+        let pingInterval = configuration.webSocketPingInterval.map(ARIClient.timeAmount)
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: endpoint.uri, headers: endpoint.headers)
+        let outcome: EventLoopFuture<Upgrade>
+        do {
+            outcome = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connectTimeout(ARIClient.timeAmount(configuration.connectTimeout))
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .connect(host: endpoint.host, port: endpoint.port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        if let sslContext {
+                            // SNI and hostname checks need a name; an IP address is checked against the certificate's IP entries.
+                            let isAddress = (try? SocketAddress(ipAddress: endpoint.host, port: 0)) != nil
+                            let hostname = isAddress ? nil : endpoint.host
+                            try channel.pipeline.syncOperations.addHandler(
+                                try NIOSSLClientHandler(context: sslContext, serverHostname: hostname))
+                        }
+                        let upgrader = NIOTypedWebSocketClientUpgrader<Upgrade>(maxFrameSize: min(maxMessageSize, 1 << 24)) {
+                            channel, _ in
+                            channel.eventLoop.makeCompletedFuture {
+                                let handler = ARIWebSocketHandler(maxMessageSize: maxMessageSize, pingInterval: pingInterval, deliver: deliver)
+                                try channel.pipeline.syncOperations.addHandler(handler)
+                                let context = try channel.pipeline.syncOperations.context(handler: handler)
+                                return .upgraded(ARIEventConnection(
+                                    channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop),
+                                    context: NIOLoopBound(context, eventLoop: channel.eventLoop)))
+                            }
+                        }
+                        let upgrade = NIOTypedHTTPClientUpgradeConfiguration<Upgrade>(
+                            upgradeRequestHead: head, upgraders: [upgrader],
+                            notUpgradingCompletionHandler: { channel in
+                                channel.eventLoop.makeCompletedFuture {
+                                    let collector = ARIDeclinedUpgradeCollector(promise: channel.eventLoop.makePromise())
+                                    try channel.pipeline.syncOperations.addHandler(collector)
+                                    return .declined(collector.promise.futureResult)
+                                }
+                            })
+                        return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(
+                            configuration: .init(upgradeConfiguration: upgrade))
+                    }
+                }
+        } catch {
+            throw ARIError(.connectionFailed, "could not connect to \(endpoint.host):\(endpoint.port): \(error)")
+        }
+        let upgrade: Upgrade
+        do {
+            upgrade = try await outcome.get()
+        } catch {
+            throw ARIError(.connectionFailed, "the WebSocket upgrade failed: \(error)")
+        }
+        switch upgrade {
+        case .upgraded(let connection):
+            return connection
+        case .declined(let response):
+            let answer = try? await response.get()
+            let status = answer?.status ?? 0
+            let message = answer.flatMap { try? JSONDecoder().decode(ARIJSON.self, from: Data($0.body.utf8)) }?["message"]?.stringValue
+            throw ARIError(
+                status == 401 ? .authenticationFailed : .requestFailed,
+                "Asterisk refused the events WebSocket with HTTP \(status)" + (message.map { ": \($0)" } ?? ""),
+                operation: "events.eventWebsocket", status: status, serverMessage: message)
+        }
+    }
+
+    /// Closes on purpose (reported as a clean end).
+    func close() {
+        let handler = self.handler
+        let context = self.context
+        channel.eventLoop.execute { handler.value.closeOnPurpose(context: context.value) }
+    }
+
+    /// Closes as if the connection had failed (for tests and keepalive).
+    func drop() {
+        channel.close(promise: nil)
+    }
+}
+
+/// Collects the HTTP answer of a refused upgrade, then closes the connection.
+final class ARIDeclinedUpgradeCollector: ChannelInboundHandler {
+    typealias InboundIn = HTTPClientResponsePart
+
+    let promise: EventLoopPromise<(status: Int, body: String)>
+    private var status = 0
+    private var body = ""
+    private var done = false
+
+    init(promise: EventLoopPromise<(status: Int, body: String)>) { self.promise = promise }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head): status = Int(head.status.code)
+        case .body(let chunk): if body.utf8.count < 64 * 1024 { body += String(buffer: chunk) }
+        case .end:
+            finish()
+            context.close(promise: nil)
+        }
+    }
+
+    private func finish() {
+        guard !done else { return }
+        done = true
+        promise.succeed((status, body))
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        finish()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        finish()
+        context.close(promise: nil)
+    }
+}

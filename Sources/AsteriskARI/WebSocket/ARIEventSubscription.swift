@@ -1,0 +1,110 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// The events WebSocket of one or more Stasis applications, as an `AsyncSequence` of typed events and
+/// connection markers.
+///
+/// ```swift
+/// let subscription = try await ari.events(apps: ["ivr"])
+/// for try await element in subscription {
+///     switch element {
+///     case .event(.stasisStart(let start)): print("call from", start.channel.caller.number)
+///     case .event: break
+///     case .connectionLost(let error): print("lost:", error)
+///     case .reconnected: print("back; re-read state over REST")
+///     }
+/// }
+/// ```
+///
+/// A lost connection is reconnected with the client's ``ARIReconnectPolicy`` (the applications are
+/// registered again by the new connection); the stream ends when ``close()`` is called, when the
+/// consuming task is cancelled, or, throwing the last ``ARIError``, when the policy gives up.
+/// Messages are decoded by the consumer, one at a time; at most `bufferSize` wait undecoded, and the
+/// oldest are dropped beyond that (counted in ``droppedEventCount``). Iterate from one task.
+public final class ARIEventSubscription: AsyncSequence, Sendable {
+    /// Events and markers.
+    public typealias Element = ARIStreamElement
+
+    /// A queued message or marker.
+    enum Item: Sendable {
+        case message(ByteBuffer)
+        case marker(ARIStreamElement)
+    }
+
+    let supervisor: ARIEventSupervisor
+    private let stream: AsyncThrowingStream<Item, any Error>
+
+    init(supervisor: ARIEventSupervisor, stream: AsyncThrowingStream<Item, any Error>) {
+        self.supervisor = supervisor
+        self.stream = stream
+    }
+
+    /// The applications this subscription registered.
+    public var apps: [String] { supervisor.apps }
+
+    /// Messages dropped so far because the consumer fell behind.
+    public var droppedEventCount: Int { supervisor.droppedCount }
+
+    /// Closes the WebSocket and ends the stream.
+    public func close() { supervisor.close() }
+
+    /// Starts iterating.
+    public func makeAsyncIterator() -> Iterator { Iterator(base: stream.makeAsyncIterator(), logger: supervisor.logger) }
+
+    /// Events only (markers are skipped).
+    public var events: ARIEventStream<ARIEvent> { ARIEventStream(subscription: self) { $0 } }
+
+    /// Events of one type only, for example `subscription.events(of: ARIStasisStartEvent.self)`.
+    public func events<Event: ARITypedEvent>(of type: Event.Type) -> ARIEventStream<Event> {
+        ARIEventStream(subscription: self) { $0.payload as? Event }
+    }
+
+    /// Iterates a subscription, decoding each message as it is taken.
+    public struct Iterator: AsyncIteratorProtocol {
+        var base: AsyncThrowingStream<Item, any Error>.Iterator
+        let logger: Logger
+        let decoder = JSONDecoder()
+
+        /// The next event or marker; nil when the stream ended; throws the error that ended it.
+        public mutating func next() async throws -> ARIStreamElement? {
+            while let item = try await base.next() {
+                switch item {
+                case .marker(let marker):
+                    return marker
+                case .message(let buffer):
+                    do {
+                        return .event(try ARIEvent.decode(Data(buffer.readableBytesView)))
+                    } catch {
+                        logger.warning("ARI message skipped", metadata: ["asterisk.error": "\(error)"])
+                    }
+                }
+            }
+            return nil
+        }
+    }
+}
+
+/// Events of an ``ARIEventSubscription`` (markers skipped), optionally narrowed to one type.
+public struct ARIEventStream<Event: Sendable>: AsyncSequence, Sendable {
+    let subscription: ARIEventSubscription
+    let transform: @Sendable (ARIEvent) -> Event?
+
+    /// Starts iterating.
+    public func makeAsyncIterator() -> Iterator { Iterator(base: subscription.makeAsyncIterator(), transform: transform) }
+
+    /// Iterates the events.
+    public struct Iterator: AsyncIteratorProtocol {
+        var base: ARIEventSubscription.Iterator
+        let transform: @Sendable (ARIEvent) -> Event?
+
+        /// The next matching event; nil when the stream ended.
+        public mutating func next() async throws -> Event? {
+            while let element = try await base.next() {
+                if case .event(let event) = element, let value = transform(event) { return value }
+            }
+            return nil
+        }
+    }
+}

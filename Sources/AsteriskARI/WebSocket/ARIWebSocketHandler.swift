@@ -1,0 +1,146 @@
+import NIOCore
+import NIOWebSocket
+
+/// The NIO edge of the events WebSocket once upgraded: joins fragments into whole text messages, answers
+/// pings, echoes a close, and watches the connection with its own pings (a peer that stops answering is
+/// closed, so a half-open connection cannot stall the stream).
+final class ARIWebSocketHandler: ChannelInboundHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+
+    /// What the handler reports, on the event loop.
+    enum Output {
+        /// One complete text (or binary) message.
+        case message(ByteBuffer)
+        /// The connection ended; nil when it was closed on purpose.
+        case closed(ARIError?)
+    }
+
+    private let maxMessageSize: Int
+    private let pingInterval: TimeAmount?
+    private let deliver: (Output) -> Void
+    private var fragments: ByteBuffer?
+    private var closeReason: ARIError?
+    private var receivedSinceLastPing = true
+    private var pingTask: RepeatedTask?
+    private var reported = false
+
+    init(maxMessageSize: Int, pingInterval: TimeAmount?, deliver: @escaping (Output) -> Void) {
+        self.maxMessageSize = maxMessageSize
+        self.pingInterval = pingInterval
+        self.deliver = deliver
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        guard let pingInterval else { return }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        pingTask = context.eventLoop.scheduleRepeatedTask(initialDelay: pingInterval, delay: pingInterval) { _ in
+            bound.value.0.keepAlive(context: bound.value.1)
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        pingTask?.cancel()
+        pingTask = nil
+    }
+
+    private func keepAlive(context: ChannelHandlerContext) {
+        guard receivedSinceLastPing else {
+            close(context: context, reason: ARIError(.connectionFailed, "the events WebSocket stopped answering pings"))
+            return
+        }
+        receivedSinceLastPing = false
+        let ping = WebSocketFrame(fin: true, opcode: .ping, maskKey: .random(), data: context.channel.allocator.buffer(capacity: 0))
+        context.writeAndFlush(wrapOutboundOut(ping), promise: nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        receivedSinceLastPing = true
+        switch frame.opcode {
+        case .text, .binary:
+            if fragments != nil {
+                close(context: context, reason: ARIError(.malformedEvent, "a new WebSocket message began inside a fragmented one"))
+                return
+            }
+            append(frame, context: context)
+        case .continuation:
+            guard fragments != nil else {
+                close(context: context, reason: ARIError(.malformedEvent, "a WebSocket continuation frame arrived with no message open"))
+                return
+            }
+            append(frame, context: context)
+        case .ping:
+            let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData)
+            context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
+        case .pong:
+            break
+        case .connectionClose:
+            var data = frame.unmaskedData
+            let code = data.readWebSocketErrorCode()
+            if closeReason == nil {
+                closeReason = ARIError(.connectionFailed, "Asterisk closed the events WebSocket" + (code.map { " (\($0))" } ?? ""))
+            }
+            let reply = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: context.channel.allocator.buffer(capacity: 0))
+            writeThenClose(reply, context: context)
+        default:
+            close(context: context, reason: ARIError(.malformedEvent, "an unknown WebSocket opcode \(frame.opcode) arrived"))
+        }
+    }
+
+    private func append(_ frame: WebSocketFrame, context: ChannelHandlerContext) {
+        var data = frame.unmaskedData
+        let size = (fragments?.readableBytes ?? 0) + data.readableBytes
+        guard size <= maxMessageSize else {
+            close(context: context, reason: ARIError(.malformedEvent, "a WebSocket message exceeded \(maxMessageSize) bytes"))
+            return
+        }
+        if frame.fin {
+            if var joined = fragments {
+                fragments = nil
+                joined.writeBuffer(&data)
+                deliver(.message(joined))
+            } else {
+                deliver(.message(data))
+            }
+        } else if fragments == nil {
+            fragments = data
+        } else {
+            fragments!.writeBuffer(&data)
+        }
+    }
+
+    /// Closes the connection, remembering why (on the event loop).
+    func close(context: ChannelHandlerContext, reason: ARIError?) {
+        if closeReason == nil { closeReason = reason }
+        context.close(promise: nil)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        close(context: context, reason: ARIError(.connectionFailed, "the events WebSocket failed: \(error)"))
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if !reported {
+            reported = true
+            deliver(.closed(closeReason ?? ARIError(.connectionFailed, "the events WebSocket connection was lost")))
+        }
+        context.fireChannelInactive()
+    }
+
+    /// Marks the coming close as intended, so it is reported without an error.
+    func closeOnPurpose(context: ChannelHandlerContext) {
+        if !reported {
+            reported = true
+            deliver(.closed(nil))
+        }
+        let frame = WebSocketFrame(
+            fin: true, opcode: .connectionClose, maskKey: .random(),
+            data: context.channel.allocator.buffer(integer: UInt16(1000)))
+        writeThenClose(frame, context: context)
+    }
+
+    private func writeThenClose(_ frame: WebSocketFrame, context: ChannelHandlerContext) {
+        context.writeAndFlush(wrapOutboundOut(frame)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOWebSocket
+
+/// One open events WebSocket of the fake: its channel and the applications it registered.
+struct FakeARIEventSocket: @unchecked Sendable {  // the channel is only written through its event loop
+    let channel: Channel
+    var apps: [String]
+    let subscribeAll: Bool
+}
+
+extension FakeARIServer {
+    /// Accepts `GET /ari/events?app=…` upgrades with valid credentials; anything else goes to the HTTP handler.
+    func webSocketUpgrader() -> NIOWebSocketServerUpgrader {
+        NIOWebSocketServerUpgrader(
+            maxFrameSize: 1 << 24,
+            shouldUpgrade: { [self] channel, head in
+                let (path, query) = FakeARIServer.split(head.uri)
+                let refused = state.withLockedValue { $0.refuseWebSockets }
+                guard path == "/events", !refused, authorized(head, query: query), let apps = query["app"], !apps.isEmpty else {
+                    return channel.eventLoop.makeSucceededFuture(nil)
+                }
+                return channel.eventLoop.makeSucceededFuture(HTTPHeaders())
+            },
+            upgradePipelineHandler: { [self] channel, head in
+                let (_, query) = FakeARIServer.split(head.uri)
+                let apps = (query["app"] ?? "").split(separator: ",").map(String.init)
+                let socket = FakeARIEventSocket(channel: channel, apps: apps, subscribeAll: query["subscribeAll"] == "true")
+                register(socket)
+                channel.closeFuture.whenComplete { [self] _ in
+                    state.withLockedValue { $0.sockets.removeAll { $0.channel === channel } }
+                }
+                return channel.eventLoop.makeCompletedFuture {
+                    let http = try channel.pipeline.syncOperations.context(name: FakeARIHTTPHandler.name)
+                    channel.pipeline.syncOperations.removeHandler(context: http, promise: nil)
+                    try channel.pipeline.syncOperations.addHandler(FakeARIWebSocketHandler(server: self))
+                }
+            })
+    }
+
+    /// Adds a socket; an app registered by an older socket moves to the new one (`ApplicationReplaced`).
+    private func register(_ socket: FakeARIEventSocket) {
+        let replaced = state.withLockedValue { state -> [(Channel, String)] in
+            var replaced: [(Channel, String)] = []
+            for index in state.sockets.indices {
+                for app in socket.apps where state.sockets[index].apps.contains(app) {
+                    state.sockets[index].apps.removeAll { $0 == app }
+                    replaced.append((state.sockets[index].channel, app))
+                }
+            }
+            state.sockets.append(socket)
+            return replaced
+        }
+        for (channel, app) in replaced {
+            FakeARIServer.send(["type": "ApplicationReplaced", "application": app, "timestamp": FakeARIServer.timestamp()], on: channel)
+        }
+    }
+
+    /// The number of open events WebSockets.
+    public var eventSocketCount: Int { state.withLockedValue { $0.sockets.count } }
+
+    /// The applications registered by open WebSockets.
+    public var registeredApps: [String] { state.withLockedValue { $0.sockets.flatMap(\.apps) } }
+
+    /// Sends an event (a JSON object with `type`) to every WebSocket that registered `app` (and to
+    /// `subscribeAll` sockets); `application` and `timestamp` are filled in when absent.
+    public func emit(_ event: [String: Any], app: String) {
+        let targets = state.withLockedValue { state in
+            state.sockets.filter { $0.apps.contains(app) || $0.subscribeAll }.map(\.channel)
+        }
+        var event = event
+        if event["application"] == nil { event["application"] = app }
+        if event["timestamp"] == nil { event["timestamp"] = FakeARIServer.timestamp() }
+        if event["asterisk_id"] == nil { event["asterisk_id"] = "02:fc:00:00:00:01" }
+        for channel in targets { FakeARIServer.send(event, on: channel) }
+    }
+
+    /// Sends raw text to every events WebSocket (to test how clients take garbage).
+    public func emitRaw(_ text: String) {
+        let targets = state.withLockedValue { $0.sockets.map(\.channel) }
+        for channel in targets {
+            let frame = WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: text))
+            channel.writeAndFlush(frame, promise: nil)
+        }
+    }
+
+    /// Closes every events WebSocket (with a close frame, or abruptly when `abruptly`).
+    public func closeEventSockets(abruptly: Bool = false) {
+        let targets = state.withLockedValue { $0.sockets.map(\.channel) }
+        for channel in targets {
+            if abruptly {
+                channel.close(promise: nil)
+            } else {
+                var data = channel.allocator.buffer(capacity: 2)
+                data.write(webSocketErrorCode: .goingAway)
+                let frame = WebSocketFrame(fin: true, opcode: .connectionClose, data: data)
+                channel.writeAndFlush(frame).whenComplete { _ in channel.close(promise: nil) }
+            }
+        }
+    }
+
+    /// Stops (or resumes) answering WebSocket pings, as a half-open connection would.
+    public func silenceEventSockets(_ silent: Bool) {
+        state.withLockedValue { $0.silentWebSockets = silent }
+    }
+
+    /// Refuses (or accepts again) new events WebSockets, as an Asterisk whose ARI is not ready would.
+    public func refuseEventSockets(_ refuse: Bool) {
+        state.withLockedValue { $0.refuseWebSockets = refuse }
+    }
+
+    static func send(_ event: [String: Any], on channel: Channel) {
+        guard let data = try? JSONSerialization.data(withJSONObject: event, options: [.sortedKeys]) else { return }
+        let frame = WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(bytes: data))
+        channel.writeAndFlush(frame, promise: nil)
+    }
+
+    static func timestamp() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date())
+    }
+}
+
+/// Answers pings and close frames on a fake events WebSocket; everything else the client sends is ignored.
+final class FakeARIWebSocketHandler: ChannelInboundHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+
+    private let server: FakeARIServer
+
+    init(server: FakeARIServer) { self.server = server }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        switch frame.opcode {
+        case .ping:
+            // A half-open connection (or a hung Asterisk) answers nothing.
+            if server.state.withLockedValue({ $0.silentWebSockets }) { return }
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
+        case .connectionClose:
+            let reply = WebSocketFrame(fin: true, opcode: .connectionClose, data: context.channel.allocator.buffer(capacity: 0))
+            context.writeAndFlush(wrapOutboundOut(reply)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        default:
+            break
+        }
+    }
+}

@@ -133,7 +133,19 @@ def struct_source(models, name, kind):
     return swift_name, "\n".join(lines) + "\n"
 
 
-def event_enum(events):
+def channel_expression(models, name):
+    """How to find the channel an event is about, as a Swift expression on `event`, or None."""
+    props = dict(all_properties(models, name))
+    for key in ("channel", "peer"):
+        if key in props and props[key]["type"] == "Channel":
+            return "event.%s%s.id" % (key, "" if props[key].get("required") else "?")
+    for key in ("playback", "recording"):
+        if key in props:
+            return "ARIEvent.channelID(target: event.%s%s.targetUri)" % (key, "" if props[key].get("required") else "?")
+    return None
+
+
+def event_enum(events, models):
     lines = [HEADER, "import Foundation", "",
              "/// Every event the ARI WebSocket can carry, decoded by its `type`; unknown types stay raw.",
              "public enum ARIEvent: Sendable, Hashable {"]
@@ -168,6 +180,18 @@ def event_enum(events):
     lines.append("        }")
     lines.append("    }")
     lines.append("")
+    lines.append("    /// The id of the channel the event is about (its `channel`, a dialled `peer`, or the channel")
+    lines.append("    /// a playback or recording targets), nil for events about no channel.")
+    lines.append("    public var channelID: String? {")
+    lines.append("        switch self {")
+    for name in events:
+        expression = channel_expression(models, name)
+        if expression:
+            lines.append("        case .%s(let event): return %s" % (case_name(name), expression))
+    lines.append("        default: return nil")
+    lines.append("        }")
+    lines.append("    }")
+    lines.append("")
     lines.append("    /// The event's `type` string.")
     lines.append("    public var type: String {")
     lines.append("        switch self {")
@@ -198,7 +222,7 @@ def main():
     write_all(os.path.join(ROOT, "Sources", "AsteriskARI", "Models", "Generated"),
               [struct_source(models, name, "model") for name in plain])
     events = [struct_source(models, name, "event") for name in event_names]
-    events.append(("ARIEvent", event_enum(event_names)))
+    events.append(("ARIEvent", event_enum(event_names, models)))
     write_all(os.path.join(ROOT, "Sources", "AsteriskARI", "Events", "Generated"), events)
     print("generated %d models and %d events" % (len(plain), len(event_names)))
 

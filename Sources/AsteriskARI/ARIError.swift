@@ -20,6 +20,12 @@ public struct ARIError: Error, Sendable, CustomStringConvertible {
         public static let timeout = Code("timeout")
         /// A base URL or parameter could not be used.
         public static let invalidRequest = Code("invalidRequest")
+        /// The channel hung up or left the Stasis application while something waited for it.
+        public static let channelGone = Code("channelGone")
+        /// A call could not be set up (busy, no answer, …; see the message for Asterisk's cause).
+        public static let callFailed = Code("callFailed")
+        /// The Stasis application stopped while something waited.
+        public static let applicationStopped = Code("applicationStopped")
 
         /// The code's name.
         public var description: String { name }

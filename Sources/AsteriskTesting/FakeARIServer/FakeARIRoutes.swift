@@ -2,19 +2,29 @@ import Foundation
 import NIOHTTP1
 
 extension FakeARIServer {
-    /// Records the request, checks credentials, and answers it.
+    /// Records the request, checks credentials, and answers it (emitting the events it causes).
     func answer(_ head: HTTPRequestHead, body: String) -> FakeARIResponse {
         let (path, query) = FakeARIServer.split(head.uri)
         let request = FakeARIRequest(method: head.method.rawValue, path: path, query: query, body: body)
-        let handlers = state.withLockedValue { state -> [@Sendable (FakeARIRequest) -> FakeARIResponse?] in
+        let (handlers, failure) = state.withLockedValue { state -> ([@Sendable (FakeARIRequest) -> FakeARIResponse?], Int?) in
             state.requests.append(request)
-            return state.handlers
+            var failure: Int?
+            if !state.failures.isEmpty {
+                failure = state.failures[0].status
+                state.failures[0].remaining -= 1
+                if state.failures[0].remaining <= 0 { state.failures.removeFirst() }
+            }
+            return (state.handlers, failure)
         }
         guard authorized(head, query: query) else { return .error(401, "Authentication required") }
+        if let failure { return .error(failure, "Internal Server Error") }
         for handler in handlers {
             if let response = handler(request) { return response }
         }
-        return route(request)
+        var events: [FakeARIPendingEvent] = []
+        let response = state.withLockedValue { state in route(request, state: &state, events: &events) }
+        deliver(events)
+        return response
     }
 
     /// `/ari/channels?x=1` → (`/channels`, ["x": "1"]).
@@ -33,95 +43,58 @@ extension FakeARIServer {
         return (path.removingPercentEncoding ?? path, query)
     }
 
-    private func json(_ object: Any) -> String {
+    static func json(_ object: Any) -> String {
         (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-    }
-
-    private func channelJSON(id: String, endpoint: String, state: String) -> [String: Any] {
-        FakeARIServer.sampleChannel(id: id, name: endpoint + "-0000000\(id.count % 10)", state: state)
     }
 
     /// A channel object as ARI sends it, for events and answers made by hand.
     public static func sampleChannel(
         id: String, name: String = "PJSIP/100-00000001", state: String = "Up", callerNumber: String = "100"
     ) -> [String: Any] {
-        [
-            "id": id, "name": name, "state": state, "protocol_id": "",
-            "caller": ["name": "", "number": callerNumber], "connected": ["name": "", "number": ""], "accountcode": "",
-            "dialplan": ["context": "default", "exten": "s", "priority": 1, "app_name": "Stasis", "app_data": ""],
-            "creationtime": "2026-11-23T04:16:33.306+0000", "language": "en",
-        ]
+        FakeARIChannel(id: id, name: name, state: state, callerNumber: callerNumber).json
     }
 
-    /// The built-in behaviour of the common resources.
-    private func route(_ request: FakeARIRequest) -> FakeARIResponse {
+    /// The built-in behaviour of every modelled resource.
+    private func route(_ request: FakeARIRequest, state: inout FakeARIState, events: inout [FakeARIPendingEvent]) -> FakeARIResponse {
         let segments = request.path.split(separator: "/").map(String.init)
-        return state.withLockedValue { state -> FakeARIResponse in
-            switch (request.method, segments.first ?? "", segments.count) {
-            case ("GET", "asterisk", 2) where segments[1] == "info":
-                return FakeARIResponse(status: 200, body: json([
-                    "build": ["os": "Linux", "kernel": "6", "machine": "x86_64", "options": "", "date": "2026-11-23", "user": "fake"],
-                    "system": ["version": "23.4.1", "entity_id": "02:fc:00:00:00:01"],
-                    "config": ["name": "", "default_language": "en", "setid": ["user": "", "group": ""]],
-                    "status": ["startup_time": "2026-11-23T04:13:10.000+0000", "last_reload_time": "2026-11-23T04:13:10.000+0000"],
-                ]))
-            case ("GET", "events", 1):
-                // Reached only when the WebSocket upgrade was not made.
-                if state.refuseWebSockets { return .error(503, "Service unavailable") }
-                return .error(400, "Invalid application provided in param [app].")
-            case ("GET", "asterisk", 2) where segments[1] == "ping":
-                return FakeARIResponse(status: 200, body: json(["ping": "pong", "timestamp": "2026-11-23T04:16:33.306+0000", "asterisk_id": "02:fc:00:00:00:01"]))
-            case ("GET", "channels", 1):
-                return FakeARIResponse(status: 200, body: json(state.channels.keys.sorted().map { state.channels[$0]! }))
-            case ("POST", "channels", 1):
-                guard let endpoint = request.query["endpoint"] else { return .error(400, "Endpoint must be specified") }
-                let id = request.query["channelId"] ?? "fake-\(state.nextID)"
-                state.nextID += 1
-                let channel = channelJSON(id: id, endpoint: endpoint, state: "Down")
-                state.channels[id] = channel
-                return FakeARIResponse(status: 200, body: json(channel))
-            case (_, "channels", _) where segments.count >= 2 && state.channels[segments[1]] == nil:
-                return .error(404, "Channel not found")
-            case ("GET", "channels", 2):
-                return FakeARIResponse(status: 200, body: json(state.channels[segments[1]]!))
-            case ("DELETE", "channels", 2):
-                state.channels[segments[1]] = nil
-                return FakeARIResponse(status: 204)
-            case ("POST", "channels", 3) where segments[2] == "answer":
-                state.channels[segments[1]]?["state"] = "Up"
-                return FakeARIResponse(status: 204)
-            case ("POST", "channels", 3) where segments[2] == "variable":
-                guard let name = request.query["variable"] else { return .error(400, "Variable name is required") }
-                state.channelVariables[segments[1], default: [:]][name] = request.query["value"] ?? ""
-                return FakeARIResponse(status: 204)
-            case ("GET", "channels", 3) where segments[2] == "variable":
-                guard let name = request.query["variable"] else { return .error(400, "Variable name is required") }
-                guard let value = state.channelVariables[segments[1]]?[name] else { return .error(404, "Provided variable was not found") }
-                return FakeARIResponse(status: 200, body: json(["value": value]))
-            case ("POST", "bridges", 1):
-                let id = request.query["bridgeId"] ?? "bridge-\(state.nextID)"
-                state.nextID += 1
-                let bridge: [String: Any] = [
-                    "id": id, "technology": "simple_bridge", "bridge_type": request.query["type"] ?? "mixing",
-                    "bridge_class": "stasis", "creator": "Stasis", "name": request.query["name"] ?? "", "channels": [String](),
-                    "creationtime": "2026-11-23T04:16:33.306+0000", "video_mode": "none",
-                ]
-                state.bridges[id] = bridge
-                return FakeARIResponse(status: 200, body: json(bridge))
-            case (_, "bridges", _) where segments.count >= 2 && state.bridges[segments[1]] == nil:
-                return .error(404, "Bridge not found")
-            case ("POST", "bridges", 3) where segments[2] == "addChannel" || segments[2] == "removeChannel":
-                var members = state.bridges[segments[1]]?["channels"] as? [String] ?? []
-                let named = (request.query["channel"] ?? "").split(separator: ",").map(String.init)
-                members = segments[2] == "addChannel" ? members + named : members.filter { !named.contains($0) }
-                state.bridges[segments[1]]?["channels"] = members
-                return FakeARIResponse(status: 204)
-            case ("DELETE", "bridges", 2):
-                state.bridges[segments[1]] = nil
-                return FakeARIResponse(status: 204)
-            default:
-                return .error(404, "Resource not found")
-            }
+        let query = request.query
+        switch (request.method, segments.first ?? "", segments.count) {
+        case ("GET", "events", 1):
+            // Reached only when the WebSocket upgrade was not made.
+            if state.refuseWebSockets { return .error(503, "Service unavailable") }
+            return .error(400, "Invalid application provided in param [app].")
+        case ("GET", "asterisk", 2) where segments[1] == "info":
+            return Self.okJSON([
+                "build": ["os": "Linux", "kernel": "6", "machine": "x86_64", "options": "", "date": "2026-11-23", "user": "fake"],
+                "system": ["version": "23.4.1", "entity_id": "02:fc:00:00:00:01"],
+                "config": ["name": "", "default_language": "en", "setid": ["user": "", "group": ""]],
+                "status": ["startup_time": "2026-11-23T04:13:10.000+0000", "last_reload_time": "2026-11-23T04:13:10.000+0000"],
+            ])
+        case ("GET", "asterisk", 2) where segments[1] == "ping":
+            return Self.okJSON(["ping": "pong", "timestamp": FakeARIServer.timestamp(), "asterisk_id": "02:fc:00:00:00:01"])
+        case ("GET", "applications", 1):
+            let apps = Set(state.sockets.flatMap(\.apps)).sorted()
+            return Self.okJSON(apps.map { ["name": $0, "channel_ids": [String](), "bridge_ids": [String](), "endpoint_ids": [String](), "device_names": [String]()] })
+        case (_, "channels", _):
+            return routeChannels(request, segments: segments, query: query, state: &state, events: &events)
+        case (_, "bridges", _):
+            return routeBridges(request, segments: segments, query: query, state: &state, events: &events)
+        case ("GET", "playbacks", 2):
+            guard let playback = state.playbacks[segments[1]] else { return .error(404, "Playback not found") }
+            return Self.okJSON(playback.json)
+        case ("DELETE", "playbacks", 2):
+            guard state.playbacks[segments[1]] != nil else { return .error(404, "Playback not found") }
+            finishPlayback(segments[1], state: &state, events: &events)
+            return FakeARIResponse(status: 204)
+        case ("POST", "recordings", 4) where segments[1] == "live" && segments[3] == "stop":
+            guard state.recordings[segments[2]] != nil else { return .error(404, "Recording not found") }
+            finishRecording(segments[2], state: &state, events: &events)
+            return FakeARIResponse(status: 204)
+        case ("GET", "recordings", 3) where segments[1] == "live":
+            guard let recording = state.recordings[segments[2]] else { return .error(404, "Recording not found") }
+            return Self.okJSON(recording.json)
+        default:
+            return .error(404, "Resource not found")
         }
     }
 }

@@ -35,9 +35,15 @@ public struct FakeARIResponse: Sendable {
     }
 }
 
-/// An in-process ARI REST server on loopback, answering like Asterisk 23 for the common resources
-/// (asterisk info/ping, channels: originate, get, list, answer, hangup, variables, bridges: create,
-/// add/remove channel, destroy) with basic-auth and `api_key` checks; handlers can answer anything.
+/// An in-process ARI server on loopback (REST and the events WebSocket), answering like Asterisk 23
+/// with a small state model of channels, bridges, playbacks and recordings.
+///
+/// REST calls change the model and emit the events Asterisk would (`ChannelStateChange` on answer,
+/// `PlaybackStarted`/`PlaybackFinished` on play, `ChannelEnteredBridge`, `StasisEnd`,
+/// `ChannelDestroyed`, …) to the application's WebSockets, with Asterisk's status codes (401, 404,
+/// 409, 422). Tests drive the callers' side: ``simulateCall(app:args:channelID:callerNumber:)``,
+/// ``sendDTMF(_:to:)``, ``hangUp(_:cause:)``; faults: ``failNextRequests(_:status:)``,
+/// ``delayResponses(by:)``, ``closeEventSockets(abruptly:)``, ``stop()``/``resume()``.
 public final class FakeARIServer: Sendable {
     /// The ARI user and password accepted.
     public let username: String
@@ -132,9 +138,13 @@ public final class FakeARIServer: Sendable {
 struct FakeARIState: @unchecked Sendable {  // JSON-like dictionaries, only touched under the server's lock
     var requests: [FakeARIRequest] = []
     var handlers: [@Sendable (FakeARIRequest) -> FakeARIResponse?] = []
-    var channels: [String: [String: Any]] = [:]
-    var channelVariables: [String: [String: String]] = [:]
-    var bridges: [String: [String: Any]] = [:]
+    var channels: [String: FakeARIChannel] = [:]
+    var bridges: [String: FakeARIBridge] = [:]
+    var playbacks: [String: FakeARIPlayback] = [:]
+    var recordings: [String: FakeARIRecording] = [:]
+    var playbackDuration: Duration = .milliseconds(10)
+    var recordingDuration: Duration = .milliseconds(10)
+    var failures: [(status: Int, remaining: Int)] = []
     var nextID = 1
     var delay: Duration?
     var sockets: [FakeARIEventSocket] = []

@@ -211,6 +211,44 @@ public enum ARIEvent: Sendable, Hashable {
         }
     }
 
+    /// The id of the channel the event is about (its `channel`, a dialled `peer`, or the channel
+    /// a playback or recording targets), nil for events about no channel.
+    public var channelID: String? {
+        switch self {
+        case .applicationMoveFailed(let event): return event.channel.id
+        case .bridgeBlindTransfer(let event): return event.channel.id
+        case .callBroadcast(let event): return event.channel.id
+        case .callClaimed(let event): return event.channel.id
+        case .channelCallerID(let event): return event.channel.id
+        case .channelConnectedLine(let event): return event.channel.id
+        case .channelCreated(let event): return event.channel.id
+        case .channelDestroyed(let event): return event.channel.id
+        case .channelDialplan(let event): return event.channel.id
+        case .channelDtmfReceived(let event): return event.channel.id
+        case .channelEnteredBridge(let event): return event.channel?.id
+        case .channelHangupRequest(let event): return event.channel.id
+        case .channelHold(let event): return event.channel.id
+        case .channelLeftBridge(let event): return event.channel.id
+        case .channelStateChange(let event): return event.channel.id
+        case .channelTalkingFinished(let event): return event.channel.id
+        case .channelTalkingStarted(let event): return event.channel.id
+        case .channelToneDetected(let event): return event.channel.id
+        case .channelUnhold(let event): return event.channel.id
+        case .channelUserevent(let event): return event.channel?.id
+        case .channelVarset(let event): return event.channel?.id
+        case .dial(let event): return event.peer.id
+        case .playbackContinuing(let event): return ARIEvent.channelID(target: event.playback.targetUri)
+        case .playbackFinished(let event): return ARIEvent.channelID(target: event.playback.targetUri)
+        case .playbackStarted(let event): return ARIEvent.channelID(target: event.playback.targetUri)
+        case .recordingFailed(let event): return ARIEvent.channelID(target: event.recording.targetUri)
+        case .recordingFinished(let event): return ARIEvent.channelID(target: event.recording.targetUri)
+        case .recordingStarted(let event): return ARIEvent.channelID(target: event.recording.targetUri)
+        case .stasisEnd(let event): return event.channel.id
+        case .stasisStart(let event): return event.channel.id
+        default: return nil
+        }
+    }
+
     /// The event's `type` string.
     public var type: String {
         switch self {

@@ -320,20 +320,99 @@ def operations_source(resource, apis, models):
     return type_name, "\n".join(lines) + "\n"
 
 
+def resource_source(resource, apis, models):
+    """`ari.channels.originate(...)`: one async method per operation, forwarding to ARIOperations."""
+    type_name = resource[0].upper() + resource[1:]
+    struct = "ARI%sResource" % type_name
+    accessor = "eventsResource" if resource == "events" else resource
+    lines = [HEADER, "import Foundation", "",
+             "extension ARIClient {",
+             "    /// The `%s` resource: one async method per operation." % resource,
+             "    public var %s: %s { %s(client: self) }" % (accessor, struct, struct),
+             "}", "",
+             "/// The `%s` resource of an ``ARIClient``." % resource,
+             "public struct %s: Sendable {" % struct,
+             "    /// The client the requests go through.",
+             "    public let client: ARIClient"]
+    for api in apis:
+        for op in api.get("operations", []):
+            if op.get("upgrade"):
+                continue
+            params = [dict(p, required=True) if p["paramType"] == "path" else p for p in op.get("parameters", [])]
+            ordered = [p for p in params if p.get("required")] + [p for p in params if not p.get("required")]
+            args = []
+            forwards = []
+            for p in ordered:
+                swift = camel(p["name"])
+                args.append("%s: %s%s" % (declared(swift), param_type(p), "" if p.get("required") else "? = nil"))
+                forwards.append("%s: %s" % (declared(swift), declared(swift)))
+            response = response_type(op.get("responseClass"), models)
+            call = "client.send(ARIOperations.%s.%s(%s))" % (type_name, declared(op["nickname"]), ", ".join(forwards))
+            lines.append("")
+            lines.append("    /// `%s %s`." % (op["httpMethod"], api["path"]))
+            if response == "ARINoContent":
+                lines.append("    public func %s(%s) async throws(ARIError) {" % (declared(op["nickname"]), ", ".join(args)))
+                lines.append("        _ = try await %s" % call)
+            else:
+                lines.append("    @discardableResult")
+                lines.append("    public func %s(%s) async throws(ARIError) -> %s {" % (declared(op["nickname"]), ", ".join(args), response))
+                lines.append("        try await %s" % call)
+            lines.append("    }")
+    lines.append("}")
+    return struct, "\n".join(lines) + "\n"
+
+
+def sample_value(ari_type, models, depth):
+    """A value of an ARI type for the synthesized event samples (every property filled, depth-limited)."""
+    list_match = re.match(r"List\[(.+)\]", ari_type)
+    if list_match:
+        return [sample_value(list_match.group(1), models, depth + 1)]
+    simple = {"string": "text", "int": 7, "long": 7, "double": 1.5, "boolean": True, "Date": "2026-11-23T04:16:33.306+0000",
+              "object": {"key": "value"}, "binary": "AAAA", "number": 2.5}
+    if ari_type in simple:
+        return simple[ari_type]
+    if ari_type in models:
+        result = {}
+        for key, prop in all_properties(models, ari_type):
+            if depth > 3 and not prop.get("required"):
+                continue
+            result[key] = sample_value(prop["type"], models, depth + 1)
+        return result
+    return "text"
+
+
+def write_event_samples(models):
+    """Tests/AsteriskARITests/Fixtures/event-samples.jsonl: one synthesized message per event type."""
+    lines = []
+    for name in sorted(subtypes_of(models, "Event") | {"MissingParams"}):
+        if name in BASES:
+            continue
+        sample = sample_value(name, models, 0)
+        sample["type"] = name
+        lines.append(json.dumps(sample, sort_keys=True))
+    path = os.path.join(ROOT, "Tests", "AsteriskARITests", "Fixtures", "event-samples.jsonl")
+    with open(path, "w") as handle:
+        handle.write("\n".join(lines) + "\n")
+    print("wrote %d event samples" % len(lines))
+
+
 def generate_operations(directory, models):
     files = []
     for path in sorted(glob.glob(os.path.join(directory, "*.json"))):
         resource = os.path.splitext(os.path.basename(path))[0]
         with open(path) as handle:
             apis = json.load(handle).get("apis", [])
-        if apis:
+        if any(not op.get("upgrade") for api in apis for op in api.get("operations", [])):
             name, text = operations_source(resource, apis, models)
             files.append(("ARIOperations+" + name, text))
+            struct, text = resource_source(resource, apis, models)
+            files.append((struct, text))
     write_all(os.path.join(ROOT, "Sources", "AsteriskARI", "REST", "Generated"), files)
-    print("generated operations for %d resources" % len(files))
+    print("generated operations and resource accessors for %d resources" % (len(files) // 2))
 
 
 if __name__ == "__main__":
     main()
     directory = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "asterisk", "ari-api-docs")
     generate_operations(directory, load(directory))
+    write_event_samples(load(directory))

@@ -37,6 +37,32 @@ struct ARIClientTests {
         await server.stop()
     }
 
+    @Test func resourceAccessorsAreTheSameCalls() async throws {
+        let server = try await FakeARIServer.start()
+        let ari = client(server)
+        #expect(try await ari.asterisk.getInfo().system?.version == "23.4.1")
+        let channel = try await ari.channels.originate(endpoint: "PJSIP/300", app: "ivr", channelID: "acc-1")
+        try await ari.channels.answer(channelID: channel.id)
+        try await ari.channels.setChannelVar(channelID: channel.id, variable: "X", value: "1")
+        #expect(try await ari.channels.getChannelVar(channelID: channel.id, variable: "X").value == "1")
+        let bridge = try await ari.bridges.create(type: "holding")
+        try await ari.bridges.addChannel(bridgeID: bridge.id, channel: [channel.id])
+        #expect(try await ari.bridges.get(bridgeID: bridge.id).channels == [channel.id])
+        do {
+            try await ari.playbacks.stop(playbackID: "nope")
+            Issue.record("stopping a missing playback succeeded")
+        } catch {
+            #expect(error.status == 404)
+            #expect(error.operation == "playbacks.stop")
+        }
+        try await ari.channels.hangup(channelID: channel.id)
+        #expect(try await ari.channels.list().isEmpty)
+        let paths = server.requests.map { "\($0.method) \($0.path)" }
+        #expect(paths.contains("POST /bridges/\(bridge.id)/addChannel"))
+        try await ari.shutdown()
+        await server.stop()
+    }
+
     @Test func errorsCarryStatusOperationAndAsterisksMessage() async throws {
         let server = try await FakeARIServer.start()
         let ari = client(server)

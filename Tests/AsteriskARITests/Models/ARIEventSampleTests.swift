@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+@testable import AsteriskARI
+
+/// One synthesized message per event type of ARI's `events.json` (every property filled), written by
+/// `scripts/generate-ari-types.py` next to the generated types.
+@Suite("A decoding test per ARI event type")
+struct ARIEventSampleTests {
+    static let samples: [String] = {
+        guard let url = Bundle.module.url(forResource: "event-samples", withExtension: "jsonl", subdirectory: "Fixtures"),
+            let text = try? String(contentsOf: url, encoding: .utf8)
+        else { return [] }
+        return text.split(separator: "\n").map(String.init)
+    }()
+
+    static var types: [String] {
+        samples.compactMap { line in
+            (try? JSONDecoder().decode(ARIJSON.self, from: Data(line.utf8)))?["type"]?.stringValue
+        }
+    }
+
+    @Test func thereIsASampleForEveryEventTheEnumKnows() {
+        #expect(Self.samples.count == 46)
+        #expect(Set(Self.types).count == Self.samples.count)
+    }
+
+    @Test(arguments: ARIEventSampleTests.samples)
+    func everyEventTypeDecodesToItsOwnCase(sample: String) throws {
+        let event = try ARIEvent.decode(Data(sample.utf8))
+        let type = try #require((try JSONDecoder().decode(ARIJSON.self, from: Data(sample.utf8)))["type"]?.stringValue)
+        #expect(event.type == type)
+        let payload = try #require(event.payload, "\(type) fell back to .unknown")
+        #expect(Swift.type(of: payload).eventType == type)
+        // Re-encoding the typed value and decoding it again gives the same event.
+        var reencoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(payload)) as! [String: Any]
+        reencoded["type"] = type
+        let again = try ARIEvent.decode(try JSONSerialization.data(withJSONObject: reencoded))
+        #expect(again == event)
+    }
+
+    @Test func eventsAboutAChannelNameIt() throws {
+        for sample in Self.samples {
+            let event = try ARIEvent.decode(Data(sample.utf8))
+            let json = try JSONDecoder().decode(ARIJSON.self, from: Data(sample.utf8))
+            if json["channel"]?["id"] != nil {
+                #expect(event.channelID == "text", "\(event.type)")
+            }
+        }
+    }
+}

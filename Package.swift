@@ -82,6 +82,7 @@ let package = Package(
             dependencies: [
                 "AsteriskAMI",
                 "AsteriskAGI",
+                "AsteriskARI",
                 "AsteriskTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

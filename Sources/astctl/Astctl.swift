@@ -5,11 +5,11 @@ import ArgumentParser
 struct Astctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "astctl",
-        abstract: "Drive Asterisk from the command line: AMI actions, CLI commands, live events, FastAGI, and a demo.",
+        abstract: "Drive Asterisk from the command line: AMI actions, CLI commands, live events, FastAGI, ARI, and a demo.",
         discussion: """
             Exit codes: 0 success, 1 Asterisk refused the action, 3 connection or login failed, 64 usage error or unsafe input.
             """,
-        subcommands: [DemoCommand.self, AMICommand.self, AGICommandGroup.self])
+        subcommands: [DemoCommand.self, AMICommand.self, AGICommandGroup.self, ARICommandGroup.self])
 }
 
 /// Exit codes shared by the subcommands.

@@ -29,6 +29,7 @@ public struct ARICredentials: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(username):<redacted>" }
 }
 
+import Foundation
 import NIOSSL
 
 /// Everything an ``ARIClient`` needs to know.
@@ -62,5 +63,31 @@ public struct ARIClientConfiguration: Sendable {
         self.credentials = credentials
         self.requestTimeout = requestTimeout
         self.maxResponseSize = maxResponseSize
+    }
+
+    /// Reads `http://user:password@host:8088` (or https, with an optional path; `/ari` is assumed
+    /// when none is given), as `ASTERISK_ARI_URL` holds it. User and password may be percent-encoded.
+    /// - Throws: ``ARIError`` `.invalidRequest` when the URL is not of that form.
+    public init(url text: String) throws(ARIError) {
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
+            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
+        else {
+            throw ARIError(.invalidRequest, "expected http://user:password@host:8088, got \(ARIClientConfiguration.redacted(text))")
+        }
+        guard let user = components.percentEncodedUser?.removingPercentEncoding,
+            let password = components.percentEncodedPassword?.removingPercentEncoding
+        else {
+            throw ARIError(.invalidRequest, "the URL \(ARIClientConfiguration.redacted(text)) carries no user:password")
+        }
+        let port = components.port.map { ":\($0)" } ?? ""
+        let path = components.path.isEmpty || components.path == "/" ? "/ari" : components.path
+        self.init(baseURL: "\(scheme)://\(host)\(port)\(path)", credentials: .basic(user, password))
+    }
+
+    /// The URL with its password replaced, for messages.
+    static func redacted(_ text: String) -> String {
+        guard var components = URLComponents(string: text), components.password != nil else { return text.debugDescription }
+        components.password = "<redacted>"
+        return (components.string ?? "<url>").debugDescription
     }
 }

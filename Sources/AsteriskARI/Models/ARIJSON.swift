@@ -1,3 +1,5 @@
+import Foundation
+
 /// Any JSON value, for ARI's untyped fields (`object`) and for events this library does not know.
 public enum ARIJSON: Codable, Sendable, Hashable, CustomStringConvertible {
     /// `null`.
@@ -67,5 +69,12 @@ public enum ARIJSON: Codable, Sendable, Hashable, CustomStringConvertible {
         case .object(let members):
             return "{" + members.keys.sorted().map { "\($0.debugDescription):\(members[$0]!.description)" }.joined(separator: ",") + "}"
         }
+    }
+
+    /// Indented JSON with sorted keys, for people and tools.
+    public var prettyPrinted: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? description
     }
 }

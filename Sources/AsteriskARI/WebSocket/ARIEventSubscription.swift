@@ -34,7 +34,7 @@ public final class ARIEventSubscription: AsyncSequence, Sendable {
     }
 
     let supervisor: ARIEventSupervisor
-    private let stream: AsyncThrowingStream<Item, any Error>
+    let stream: AsyncThrowingStream<Item, any Error>
 
     init(supervisor: ARIEventSupervisor, stream: AsyncThrowingStream<Item, any Error>) {
         self.supervisor = supervisor
@@ -55,6 +55,9 @@ public final class ARIEventSubscription: AsyncSequence, Sendable {
 
     /// Events only (markers are skipped).
     public var events: ARIEventStream<ARIEvent> { ARIEventStream(subscription: self) { $0 } }
+
+    /// Each message as the JSON text Asterisk sent, undecoded (markers skipped): for logging and tools.
+    public var rawMessages: ARIRawMessageStream { ARIRawMessageStream(stream: stream) }
 
     /// Events of one type only, for example `subscription.events(of: ARIStasisStartEvent.self)`.
     public func events<Event: ARITypedEvent>(of type: Event.Type) -> ARIEventStream<Event> {
@@ -103,6 +106,27 @@ public struct ARIEventStream<Event: Sendable>: AsyncSequence, Sendable {
         public mutating func next() async throws -> Event? {
             while let element = try await base.next() {
                 if case .event(let event) = element, let value = transform(event) { return value }
+            }
+            return nil
+        }
+    }
+}
+
+/// The messages of an ``ARIEventSubscription`` as JSON text, undecoded.
+public struct ARIRawMessageStream: AsyncSequence, Sendable {
+    let stream: AsyncThrowingStream<ARIEventSubscription.Item, any Error>
+
+    /// Starts iterating.
+    public func makeAsyncIterator() -> Iterator { Iterator(base: stream.makeAsyncIterator()) }
+
+    /// Iterates the messages.
+    public struct Iterator: AsyncIteratorProtocol {
+        var base: AsyncThrowingStream<ARIEventSubscription.Item, any Error>.Iterator
+
+        /// The next message's text; nil when the stream ended.
+        public mutating func next() async throws -> String? {
+            while let item = try await base.next() {
+                if case .message(let buffer) = item { return String(buffer: buffer) }
             }
             return nil
         }

@@ -3,8 +3,9 @@ import AsteriskTesting
 import Foundation
 import Testing
 
-/// Runs the built `astctl` with `arguments` and returns its exit code and standard output.
-func astctl(_ arguments: [String], url: String?) throws -> (status: Int32, output: String, error: String) {
+/// Runs the built `astctl` with `arguments` and returns its exit code, standard output and standard
+/// error. The process is waited for off the cooperative thread pool (tests serve it from this process).
+func astctl(_ arguments: [String], url: String?, environment extra: [String: String] = [:]) async throws -> (status: Int32, output: String, error: String) {
     let directory = Bundle.module.bundleURL.deletingLastPathComponent()
     let binary = directory.appendingPathComponent("astctl")
     try #require(FileManager.default.isExecutableFile(atPath: binary.path), "astctl was not built next to the tests")
@@ -13,133 +14,150 @@ func astctl(_ arguments: [String], url: String?) throws -> (status: Int32, outpu
     process.arguments = arguments
     var environment = ProcessInfo.processInfo.environment
     environment["ASTERISK_AMI_URL"] = url
+    environment.merge(extra) { $1 }
     process.environment = environment
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out
     process.standardError = err
     try process.run()
-    let output = out.fileHandleForReading.readDataToEndOfFile()
-    let error = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self))
+    return await withCheckedContinuation { continuation in
+        DispatchQueue.global().async {
+            let group = DispatchGroup()
+            nonisolated(unsafe) var output = Data()
+            nonisolated(unsafe) var error = Data()
+            DispatchQueue.global().async(group: group) { output = out.fileHandleForReading.readDataToEndOfFile() }
+            DispatchQueue.global().async(group: group) { error = err.fileHandleForReading.readDataToEndOfFile() }
+            group.wait()
+            process.waitUntilExit()
+            continuation.resume(returning: (
+                process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self)))
+        }
+    }
 }
 
-@Suite("astctl", .serialized)
-struct AstctlTests {
-    @Test func demoRunsAndExitsZero() throws {
-        let result = try astctl(["demo"], url: nil)
-        #expect(result.status == 0)
-        #expect(result.output.contains("Ping → Pong"))
-        #expect(result.output.contains("event Hangup cause 16"))
-        #expect(result.output.contains("GET DATA enter-pin 5000 4  →  200 result=1234"))
-        #expect(result.output.contains("AGI action: ASYNCAGI BREAK"))
-    }
+/// Every suite that runs the astctl binary, one process at a time (each launch costs a core for a
+/// moment; several at once starve the timing of the other suites' loopback tests).
+@Suite("astctl processes", .serialized)
+enum AstctlProcessSuites {}
 
-    @Test func actionPrintsTheResponseAndListEvents() async throws {
-        let server = try await FakeAMIServer.start()
-        server.addChannel(FakeChannel(name: "PJSIP/100-00000001", uniqueID: "u.1"))
-        let text = try astctl(["ami", "action", "CoreShowChannels"], url: server.url())
-        #expect(text.status == 0)
-        #expect(text.output.contains("EventList: start"))
-        #expect(text.output.contains("Channel: PJSIP/100-00000001"))
-        let json = try astctl(["ami", "action", "Setvar", "Variable=FOO", "Value=a: b", "--json"], url: server.url())
-        #expect(json.status == 0)
-        let object = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
-        let response = object?["response"] as? [String: Any]
-        #expect(response?["Response"] as? String == "Success")
-        #expect(server.receivedActions.contains { $0["Value"] == "a: b" })
-        await server.stop()
-    }
-
-    @Test func exitCodesTellErrorsApart() async throws {
-        let server = try await FakeAMIServer.start()
-        let refused = try astctl(["ami", "action", "DBGet", "Family=x", "Key=missing"], url: server.url())
-        #expect(refused.status == 1)
-        #expect(refused.output.contains("Database entry not found"))
-        let badLogin = try astctl(["ami", "action", "Ping"], url: server.url(secret: "wrong"))
-        #expect(badLogin.status == 3)
-        #expect(!badLogin.error.contains("wrong"))
-        let injection = try astctl(["ami", "action", "Setvar", "Variable=X", "Value=1\r\nAction: Command"], url: server.url())
-        #expect(injection.status == 64)
-        let usage = try astctl(["ami", "action", "Ping"], url: nil)
-        #expect(usage.status == 64)
-        await server.stop()
-    }
-
-    @Test func commandPrintsOutputLines() async throws {
-        let server = try await FakeAMIServer.start()
-        server.addCLICommand("core show uptime", output: ["System uptime: 1 hour", "Last reload: 5 minutes"])
-        let result = try astctl(["ami", "command", "core show uptime"], url: server.url())
-        #expect(result.status == 0)
-        #expect(result.output == "System uptime: 1 hour\nLast reload: 5 minutes\n")
-        let unknown = try astctl(["ami", "command", "no such thing"], url: server.url())
-        #expect(unknown.status == 1)
-        #expect(unknown.output.contains("No such command"))
-        await server.stop()
-    }
-
-    @Test func eventsPrintsOneJSONObjectPerLine() async throws {
-        let server = try await FakeAMIServer.start()
-        let emitter = Task {
-            try await server.waitForLoggedInSessions(1)
-            try await Task.sleep(for: .milliseconds(100))
-            server.emit(event: "Other", ["X": "0"])
-            server.emit(event: "PeerStatus", ["Peer": "PJSIP/1", "PeerStatus": "Reachable"])
-            server.emit(event: "PeerStatus", ["Peer": "PJSIP/2", "PeerStatus": "Unreachable"])
+extension AstctlProcessSuites {
+    @Suite("astctl")
+    struct AstctlTests {
+        @Test func demoRunsAndExitsZero() async throws {
+            let result = try await astctl(["demo"], url: nil)
+            #expect(result.status == 0)
+            #expect(result.output.contains("Ping → Pong"))
+            #expect(result.output.contains("event Hangup cause 16"))
+            #expect(result.output.contains("GET DATA enter-pin 5000 4  →  200 result=1234"))
+            #expect(result.output.contains("AGI action: ASYNCAGI BREAK"))
         }
-        let result = try astctl(["ami", "events", "--name", "PeerStatus", "--json", "--count", "2"], url: server.url())
-        try await emitter.value
-        #expect(result.status == 0)
-        let lines = result.output.split(separator: "\n")
-        #expect(lines.count == 2)
-        let first = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any]
-        #expect(first?["Event"] as? String == "PeerStatus")
-        #expect(first?["Peer"] as? String == "PJSIP/1")
-        await server.stop()
-    }
 
-    @Test func agiTryPlaysAsteriskAgainstAServer() async throws {
-        let server = FastAGIServer(configuration: .init(port: 0)) { router in
-            router.route("ivr") { call in
-                try await call.answer()
-                let pin = try await call.getData("enter-pin", timeout: .seconds(2), maxDigits: 4)
-                try await call.setVariable("PIN", pin.digits)
-                _ = try await call.getVariable("LANG")
+        @Test func actionPrintsTheResponseAndListEvents() async throws {
+            let server = try await FakeAMIServer.start()
+            server.addChannel(FakeChannel(name: "PJSIP/100-00000001", uniqueID: "u.1"))
+            let text = try await astctl(["ami", "action", "CoreShowChannels"], url: server.url())
+            #expect(text.status == 0)
+            #expect(text.output.contains("EventList: start"))
+            #expect(text.output.contains("Channel: PJSIP/100-00000001"))
+            let json = try await astctl(["ami", "action", "Setvar", "Variable=FOO", "Value=a: b", "--json"], url: server.url())
+            #expect(json.status == 0)
+            let object = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
+            let response = object?["response"] as? [String: Any]
+            #expect(response?["Response"] as? String == "Success")
+            #expect(server.receivedActions.contains { $0["Value"] == "a: b" })
+            await server.stop()
+        }
+
+        @Test func exitCodesTellErrorsApart() async throws {
+            let server = try await FakeAMIServer.start()
+            let refused = try await astctl(["ami", "action", "DBGet", "Family=x", "Key=missing"], url: server.url())
+            #expect(refused.status == 1)
+            #expect(refused.output.contains("Database entry not found"))
+            let badLogin = try await astctl(["ami", "action", "Ping"], url: server.url(secret: "wrong"))
+            #expect(badLogin.status == 3)
+            #expect(!badLogin.error.contains("wrong"))
+            let injection = try await astctl(["ami", "action", "Setvar", "Variable=X", "Value=1\r\nAction: Command"], url: server.url())
+            #expect(injection.status == 64)
+            let usage = try await astctl(["ami", "action", "Ping"], url: nil)
+            #expect(usage.status == 64)
+            await server.stop()
+        }
+
+        @Test func commandPrintsOutputLines() async throws {
+            let server = try await FakeAMIServer.start()
+            server.addCLICommand("core show uptime", output: ["System uptime: 1 hour", "Last reload: 5 minutes"])
+            let result = try await astctl(["ami", "command", "core show uptime"], url: server.url())
+            #expect(result.status == 0)
+            #expect(result.output == "System uptime: 1 hour\nLast reload: 5 minutes\n")
+            let unknown = try await astctl(["ami", "command", "no such thing"], url: server.url())
+            #expect(unknown.status == 1)
+            #expect(unknown.output.contains("No such command"))
+            await server.stop()
+        }
+
+        @Test func eventsPrintsOneJSONObjectPerLine() async throws {
+            let server = try await FakeAMIServer.start()
+            let emitter = Task {
+                try await server.waitForLoggedInSessions(1)
+                try await Task.sleep(for: .milliseconds(100))
+                server.emit(event: "Other", ["X": "0"])
+                server.emit(event: "PeerStatus", ["Peer": "PJSIP/1", "PeerStatus": "Reachable"])
+                server.emit(event: "PeerStatus", ["Peer": "PJSIP/2", "PeerStatus": "Unreachable"])
             }
+            let result = try await astctl(["ami", "events", "--name", "PeerStatus", "--json", "--count", "2"], url: server.url())
+            try await emitter.value
+            #expect(result.status == 0)
+            let lines = result.output.split(separator: "\n")
+            #expect(lines.count == 2)
+            let first = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any]
+            #expect(first?["Event"] as? String == "PeerStatus")
+            #expect(first?["Peer"] as? String == "PJSIP/1")
+            await server.stop()
         }
-        try await server.start()
-        let result = try astctl(
-            ["agi", "try", "agi://127.0.0.1:\(server.port)/ivr?x=1", "--digits", "1234", "--var", "LANG=de"], url: nil)
-        #expect(result.status == 0)
-        #expect(result.output.contains("> GET DATA enter-pin 2000 4\n< 200 result=1234"))
-        #expect(result.output.contains("< 200 result=1 (de)"))
-        #expect(result.output.contains("call ended after 4 commands"))
-        let refused = try astctl(["agi", "try", "agi://127.0.0.1:1/ivr"], url: nil)
-        #expect(refused.status == 3)
-        await server.shutdown()
-    }
 
-    @Test func agiServeRunsTheScriptedDialogue() async throws {
-        let probe = FastAGIServer(configuration: .init(port: 0)) { _ in }
-        try await probe.start()
-        let port = probe.port
-        await probe.shutdown()
-        let script = FileManager.default.temporaryDirectory.appendingPathComponent("agi-serve-\(port).txt")
-        try "# comments and blank lines are skipped\n\nSTREAM FILE hello \"\"\n".write(to: script, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: script) }
-        async let served = Task.detached {
-            try astctl(["agi", "serve", "--port", "\(port)", "--count", "1", "--command", "ANSWER", "--script", script.path], url: nil)
-        }.value
-        var record: FakeAGICallRecord?
-        for _ in 0..<200 where record == nil {
-            record = try? await FakeAGICaller.call(port: port, script: "anything?a=1", timeout: .seconds(5))
-            if record == nil { try await Task.sleep(for: .milliseconds(20)) }
+        @Test func agiTryPlaysAsteriskAgainstAServer() async throws {
+            let server = FastAGIServer(configuration: .init(port: 0)) { router in
+                router.route("ivr") { call in
+                    try await call.answer()
+                    let pin = try await call.getData("enter-pin", timeout: .seconds(2), maxDigits: 4)
+                    try await call.setVariable("PIN", pin.digits)
+                    _ = try await call.getVariable("LANG")
+                }
+            }
+            try await server.start()
+            let result = try await astctl(
+                ["agi", "try", "agi://127.0.0.1:\(server.port)/ivr?x=1", "--digits", "1234", "--var", "LANG=de"], url: nil)
+            #expect(result.status == 0)
+            #expect(result.output.contains("> GET DATA enter-pin 2000 4\n< 200 result=1234"))
+            #expect(result.output.contains("< 200 result=1 (de)"))
+            #expect(result.output.contains("call ended after 4 commands"))
+            let refused = try await astctl(["agi", "try", "agi://127.0.0.1:1/ivr"], url: nil)
+            #expect(refused.status == 3)
+            await server.shutdown()
         }
-        let result = try await served
-        #expect(result.status == 0)
-        #expect(record?.commands.map(\.line) == ["ANSWER", "STREAM FILE hello \"\""])
-        #expect(result.output.contains("agi_network_script: anything?a=1"))
-        #expect(result.output.contains("< 200 result=0 endpos=8000"))
+
+        @Test func agiServeRunsTheScriptedDialogue() async throws {
+            let probe = FastAGIServer(configuration: .init(port: 0)) { _ in }
+            try await probe.start()
+            let port = probe.port
+            await probe.shutdown()
+            let script = FileManager.default.temporaryDirectory.appendingPathComponent("agi-serve-\(port).txt")
+            try "# comments and blank lines are skipped\n\nSTREAM FILE hello \"\"\n".write(to: script, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: script) }
+            async let served = Task.detached {
+                try await astctl(["agi", "serve", "--port", "\(port)", "--count", "1", "--command", "ANSWER", "--script", script.path], url: nil)
+            }.value
+            var record: FakeAGICallRecord?
+            for _ in 0..<200 where record == nil {
+                record = try? await FakeAGICaller.call(port: port, script: "anything?a=1", timeout: .seconds(5))
+                if record == nil { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            let result = try await served
+            #expect(result.status == 0)
+            #expect(record?.commands.map(\.line) == ["ANSWER", "STREAM FILE hello \"\""])
+            #expect(result.output.contains("agi_network_script: anything?a=1"))
+            #expect(result.output.contains("< 200 result=0 endpos=8000"))
+        }
     }
 }

@@ -148,7 +148,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AsteriskARITests",
-            dependencies: ["AsteriskARI", "AsteriskTesting"],
+            dependencies: ["AsteriskARI", "AsteriskTesting", .product(name: "NIOSSL", package: "swift-nio-ssl")],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

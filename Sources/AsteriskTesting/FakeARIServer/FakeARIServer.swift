@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// One request the fake ARI server received.
 public struct FakeARIRequest: Sendable, Hashable {
@@ -54,14 +55,20 @@ public final class FakeARIServer: Sendable {
     /// Every accepted connection (HTTP and WebSocket), so ``stop()`` can drop them all.
     let connections = NIOLockedValueBox<[Channel]>([])
 
-    private init(username: String, password: String) {
+    /// TLS for https and wss, when the server was started with it.
+    let sslContext: NIOSSLContext?
+
+    private init(username: String, password: String, sslContext: NIOSSLContext?) {
         self.username = username
         self.password = password
+        self.sslContext = sslContext
     }
 
-    /// Starts a server on 127.0.0.1 and a free port (or `port`).
-    public static func start(username: String = "app", password: String = "secret", port: Int = 0) async throws -> FakeARIServer {
-        let server = FakeARIServer(username: username, password: password)
+    /// Starts a server on 127.0.0.1 and a free port (or `port`); with `tls`, it speaks https and wss.
+    public static func start(
+        username: String = "app", password: String = "secret", port: Int = 0, tls: TLSConfiguration? = nil
+    ) async throws -> FakeARIServer {
+        let server = FakeARIServer(username: username, password: password, sslContext: try tls.map { try NIOSSLContext(configuration: $0) })
         try await server.listen(port: port)
         return server
     }
@@ -71,6 +78,9 @@ public final class FakeARIServer: Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let sslContext {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
+                    }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                         withServerUpgrade: (upgraders: [webSocketUpgrader()], completionHandler: { _ in }))
                     try channel.pipeline.syncOperations.addHandler(FakeARIHTTPHandler(server: self), name: FakeARIHTTPHandler.name)
@@ -88,8 +98,8 @@ public final class FakeARIServer: Sendable {
     /// The port the server listens on (kept across ``stop()`` and ``resume()``).
     public var port: Int { boundPort.withLockedValue { $0 } }
 
-    /// The base URL to give an ARI client, `http://127.0.0.1:<port>/ari`.
-    public var baseURL: String { "http://127.0.0.1:\(port)/ari" }
+    /// The base URL to give an ARI client, `http://127.0.0.1:<port>/ari` (https with TLS).
+    public var baseURL: String { "\(sslContext == nil ? "http" : "https")://127.0.0.1:\(port)/ari" }
 
     /// Every request received, in order.
     public var requests: [FakeARIRequest] { state.withLockedValue { $0.requests } }

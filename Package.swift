@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "astctl", targets: ["astctl"]),
         .executable(name: "ami-bench", targets: ["ami-bench"]),
         .executable(name: "fastagi-bench", targets: ["fastagi-bench"]),
+        .executable(name: "ari-bench", targets: ["ari-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -105,6 +106,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/fastagi-bench"
+        ),
+        .executableTarget(
+            name: "ari-bench",
+            dependencies: ["AsteriskARI", "AsteriskTesting"],
+            path: "Benchmarks/ari-bench"
         ),
         .executableTarget(
             name: "ami-quickstart",

@@ -29,7 +29,8 @@ public final class ARIEventSubscription: AsyncSequence, Sendable {
 
     /// A queued message or marker.
     enum Item: Sendable {
-        case message(ByteBuffer)
+        /// The messages of one read burst.
+        case messages(ArraySlice<ByteBuffer>)
         case marker(ARIStreamElement)
     }
 
@@ -69,22 +70,29 @@ public final class ARIEventSubscription: AsyncSequence, Sendable {
         var base: AsyncThrowingStream<Item, any Error>.Iterator
         let logger: Logger
         let decoder = JSONDecoder()
+        var pending = ArraySlice<ByteBuffer>()
+
+        init(base: AsyncThrowingStream<Item, any Error>.Iterator, logger: Logger) {
+            self.base = base
+            self.logger = logger
+        }
 
         /// The next event or marker; nil when the stream ended; throws the error that ended it.
         public mutating func next() async throws -> ARIStreamElement? {
-            while let item = try await base.next() {
-                switch item {
-                case .marker(let marker):
-                    return marker
-                case .message(let buffer):
+            while true {
+                while let buffer = pending.popFirst() {
                     do {
-                        return .event(try ARIEvent.decode(Data(buffer.readableBytesView)))
+                        return .event(try ARIEvent.decode(Data(buffer.readableBytesView), decoder: decoder))
                     } catch {
                         logger.warning("ARI message skipped", metadata: ["asterisk.error": "\(error)"])
                     }
                 }
+                guard let item = try await base.next() else { return nil }
+                switch item {
+                case .marker(let marker): return marker
+                case .messages(let buffers): pending = buffers
+                }
             }
-            return nil
         }
     }
 }
@@ -123,12 +131,15 @@ public struct ARIRawMessageStream: AsyncSequence, Sendable {
     public struct Iterator: AsyncIteratorProtocol {
         var base: AsyncThrowingStream<ARIEventSubscription.Item, any Error>.Iterator
 
+        var pending = ArraySlice<ByteBuffer>()
+
         /// The next message's text; nil when the stream ended.
         public mutating func next() async throws -> String? {
-            while let item = try await base.next() {
-                if case .message(let buffer) = item { return String(buffer: buffer) }
+            while true {
+                if let buffer = pending.popFirst() { return String(buffer: buffer) }
+                guard let item = try await base.next() else { return nil }
+                if case .messages(let buffers) = item { pending = buffers }
             }
-            return nil
         }
     }
 }

@@ -56,9 +56,9 @@ final class ARIEventSupervisor: Sendable {
         do {
             let connection = try await ARIEventConnection.connect(to: endpoint, configuration: configuration) { output in
                 switch output {
-                case .message(let buffer):
-                    if case .dropped = continuation.yield(.message(buffer)) {
-                        counter.withLockedValue { $0.dropped += 1 }
+                case .messages(let buffers):
+                    if case .dropped(let item) = continuation.yield(.messages(buffers[...])), case .messages(let lost) = item {
+                        counter.withLockedValue { $0.dropped += lost.count }
                     }
                 case .closed(let error):
                     ended.succeed(error)

@@ -10,8 +10,8 @@ final class ARIWebSocketHandler: ChannelInboundHandler {
 
     /// What the handler reports, on the event loop.
     enum Output {
-        /// One complete text (or binary) message.
-        case message(ByteBuffer)
+        /// The complete text (or binary) messages of one read burst, in order.
+        case messages([ByteBuffer])
         /// The connection ended; nil when it was closed on purpose.
         case closed(ARIError?)
     }
@@ -20,6 +20,8 @@ final class ARIWebSocketHandler: ChannelInboundHandler {
     private let pingInterval: TimeAmount?
     private let deliver: (Output) -> Void
     private var fragments: ByteBuffer?
+    /// Messages completed during the current read burst, delivered together on `channelReadComplete`.
+    private var burst: [ByteBuffer] = []
     private var closeReason: ARIError?
     private var receivedSinceLastPing = true
     private var pingTask: RepeatedTask?
@@ -99,15 +101,27 @@ final class ARIWebSocketHandler: ChannelInboundHandler {
             if var joined = fragments {
                 fragments = nil
                 joined.writeBuffer(&data)
-                deliver(.message(joined))
+                burst.append(joined)
             } else {
-                deliver(.message(data))
+                burst.append(data)
             }
         } else if fragments == nil {
             fragments = data
         } else {
             fragments!.writeBuffer(&data)
         }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        flushBurst()
+        context.fireChannelReadComplete()
+    }
+
+    private func flushBurst() {
+        guard !burst.isEmpty else { return }
+        let messages = burst
+        burst.removeAll(keepingCapacity: true)
+        deliver(.messages(messages))
     }
 
     /// Closes the connection, remembering why (on the event loop).
@@ -121,6 +135,7 @@ final class ARIWebSocketHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        flushBurst()
         if !reported {
             reported = true
             deliver(.closed(closeReason ?? ARIError(.connectionFailed, "the events WebSocket connection was lost")))

@@ -7,7 +7,7 @@ extension FakeARIServer {
         let (path, query) = FakeARIServer.split(head.uri)
         let request = FakeARIRequest(method: head.method.rawValue, path: path, query: query, body: body)
         let (handlers, failure) = state.withLockedValue { state -> ([@Sendable (FakeARIRequest) -> FakeARIResponse?], Int?) in
-            state.requests.append(request)
+            if state.recordsRequests { state.requests.append(request) }
             var failure: Int?
             if !state.failures.isEmpty {
                 failure = state.failures[0].status

@@ -109,6 +109,11 @@ public final class FakeARIServer: Sendable {
         state.withLockedValue { $0.handlers.append(handler) }
     }
 
+    /// Stops (or resumes) keeping every request in ``requests`` (for load runs).
+    public func recordRequests(_ record: Bool) {
+        state.withLockedValue { $0.recordsRequests = record }
+    }
+
     /// Delays every answer by `delay` (to test timeouts).
     public func delayResponses(by delay: Duration?) {
         state.withLockedValue { $0.delay = delay }
@@ -159,6 +164,7 @@ struct FakeARIState: @unchecked Sendable {  // JSON-like dictionaries, only touc
     var delay: Duration?
     var sockets: [FakeARIEventSocket] = []
     var refuseWebSockets = false
+    var recordsRequests = true
     var silentWebSockets = false
 }
 

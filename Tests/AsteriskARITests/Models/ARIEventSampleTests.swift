@@ -49,3 +49,18 @@ struct ARIEventSampleTests {
         }
     }
 }
+
+@Suite("Reading an event's type")
+struct ARIEventTypeProbeTests {
+    @Test func theLeadingTypeIsReadFromTheBytesAndAnythingElseFallsBack() throws {
+        #expect(ARIEventTypeProbe.leadingType(of: Data(#"{"type":"StasisStart","x":1}"#.utf8)) == "StasisStart")
+        #expect(ARIEventTypeProbe.leadingType(of: Data(#"{"x":1,"type":"StasisStart"}"#.utf8)) == nil)
+        #expect(ARIEventTypeProbe.leadingType(of: Data(#"{"type":"Odd\"Name"}"#.utf8)) == nil)
+        #expect(ARIEventTypeProbe.leadingType(of: Data(#"{"type":""}"#.utf8)) == nil)
+        #expect(ARIEventTypeProbe.leadingType(of: Data(#"{"type":"Unterminated"#.utf8)) == nil)
+        // Both paths give the same type.
+        let decoder = JSONDecoder()
+        #expect(try ARIEventTypeProbe.type(of: Data(#"{"x":1,"type":"StasisEnd"}"#.utf8), decoder: decoder) == "StasisEnd")
+        #expect(try ARIEventTypeProbe.type(of: Data(#"{"type":"Odd\"Name"}"#.utf8), decoder: decoder) == #"Odd"Name"#)
+    }
+}

@@ -99,9 +99,9 @@ public enum ARIEvent: Sendable, Hashable {
     /// A type this library does not know (or one that failed to decode), with the raw JSON.
     case unknown(type: String, json: ARIJSON)
 
-    /// Decodes one WebSocket message. A known type that fails to decode becomes `.unknown`.
-    public static func decode(_ data: Data) throws(ARIError) -> ARIEvent {
-        let decoder = JSONDecoder()
+    /// Decodes one WebSocket message (reusing `decoder` when given). A known type that fails to decode
+    /// becomes `.unknown`.
+    public static func decode(_ data: Data, decoder: JSONDecoder = JSONDecoder()) throws(ARIError) -> ARIEvent {
         let type = try ARIEventTypeProbe.type(of: data, decoder: decoder)
         do {
             switch type {

@@ -1,0 +1,75 @@
+// ari-bench: ARI event decoding through the WebSocket path and REST round trips, against the fake ARI
+// server in a separate process (see Benchmarks/ari/run.sh, which runs a Python ARI client the same way).
+//
+//   ari-bench serve PORT API_DOCS_DIR EVENTS_JSONL COUNT   fake ARI on 127.0.0.1:PORT; every events WebSocket of
+//                                                          app "bench" gets COUNT recorded events, then BenchDone
+//   ari-bench events PORT                                  decode events until BenchDone; prints events/s
+//   ari-bench rest PORT REQUESTS CONCURRENCY               GET /asterisk/info REQUESTS times; prints round trips/s
+import AsteriskARI
+import AsteriskTesting
+import Foundation
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 3, let port = Int(arguments[2]) else {
+    print("usage: ari-bench serve PORT API_DOCS EVENTS COUNT | events PORT | rest PORT REQUESTS CONCURRENCY")
+    exit(2)
+}
+
+func client() -> ARIClient {
+    ARIClient(configuration: .init(baseURL: "http://127.0.0.1:\(port)/ari", credentials: .basic("bench", "bench")))
+}
+
+switch arguments[1] {
+case "serve":
+    guard arguments.count >= 6, let count = Int(arguments[5]) else { exit(2) }
+    let server = try await FakeARIServer.start(username: "bench", password: "bench", port: port)
+    server.recordRequests(false)
+    server.serveAPIDocs(from: arguments[3])
+    // Recorded events: the `data` of every line of the capture.
+    let lines = try String(contentsOfFile: arguments[4], encoding: .utf8).split(separator: "\n")
+    let messages = lines.compactMap { line -> String? in
+        guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
+        return object["data"] as? String
+    }
+    while true {
+        while !server.registeredApps.contains("bench") { try await Task.sleep(for: .milliseconds(1)) }
+        try await server.blast(messages, count: count, app: "bench", final: #"{"type":"BenchDone"}"#)
+        while server.registeredApps.contains("bench") { try await Task.sleep(for: .milliseconds(1)) }
+    }
+case "events":
+    let ari = client()
+    let subscription = try await ari.events(apps: ["bench"], reconnect: .disabled)
+    let clock = ContinuousClock()
+    var start: ContinuousClock.Instant?
+    var count = 0
+    for try await event in subscription.events {
+        if start == nil { start = clock.now }
+        if case .unknown(let type, _) = event, type == "BenchDone" { break }
+        count += 1
+    }
+    let seconds = start.map { clock.now - $0 }.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } ?? 0
+    subscription.close()
+    try await ari.shutdown()
+    print("RESULT client=swift-asterisk events=\(count) seconds=\(String(format: "%.3f", seconds)) events_per_s=\(Int(Double(count) / max(seconds, 1e-9)))")
+case "rest":
+    guard arguments.count >= 5, let requests = Int(arguments[3]), let concurrency = Int(arguments[4]) else { exit(2) }
+    let ari = client()
+    _ = try await ari.asterisk.getInfo()  // warm the connection pool
+    let clock = ContinuousClock()
+    let start = clock.now
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for worker in 0..<concurrency {
+            group.addTask {
+                for _ in stride(from: worker, to: requests, by: concurrency) { _ = try await ari.asterisk.getInfo() }
+            }
+        }
+        try await group.waitForAll()
+    }
+    let elapsed = clock.now - start
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    try await ari.shutdown()
+    print("RESULT client=swift-asterisk requests=\(requests) seconds=\(String(format: "%.3f", seconds)) requests_per_s=\(Int(Double(requests) / seconds))")
+default:
+    print("unknown mode \(arguments[1])")
+    exit(2)
+}

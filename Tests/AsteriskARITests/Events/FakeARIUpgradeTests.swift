@@ -1,0 +1,46 @@
+import AsteriskTesting
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import Testing
+
+/// Collects every byte a raw TCP connection receives.
+private final class ByteCollector: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    let received = NIOLockedValueBox("")
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        received.withLockedValue { $0 += String(decoding: buffer.readableBytesView, as: UTF8.self) }
+    }
+}
+
+@Suite("Fake ARI server HTTP details")
+struct FakeARIUpgradeTests {
+    /// Clients with a connection pool (aiohttp, for one) open the events WebSocket on a connection that
+    /// already served REST requests; Asterisk accepts that, and so must the fake.
+    @Test func theEventsUpgradeWorksOnAKeptAliveConnection() async throws {
+        let server = try await FakeARIServer.start()
+        let collector = ByteCollector()
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) } }
+            .connect(host: "127.0.0.1", port: server.port).get()
+        func waitFor(_ text: String) async throws {
+            for _ in 0..<1000 where !collector.received.withLockedValue({ $0.contains(text) }) { try await Task.sleep(for: .milliseconds(5)) }
+            #expect(collector.received.withLockedValue { $0.contains(text) }, "never received \(text)")
+        }
+        let auth = "Authorization: Basic " + Data("app:secret".utf8).base64EncodedString()
+        try await channel.writeAndFlush(ByteBuffer(string: "GET /ari/asterisk/ping HTTP/1.1\r\nHost: x\r\n\(auth)\r\n\r\n")).get()
+        try await waitFor("\"ping\":\"pong\"")
+        try await channel.writeAndFlush(ByteBuffer(string:
+            "GET /ari/events?app=pooled HTTP/1.1\r\nHost: x\r\n\(auth)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")).get()
+        try await waitFor("101 Switching Protocols")
+        for _ in 0..<1000 where server.registeredApps != ["pooled"] { try await Task.sleep(for: .milliseconds(5)) }
+        server.emit(["type": "StasisStart", "args": [String](), "channel": FakeARIServer.sampleChannel(id: "pooled-1")], app: "pooled")
+        try await waitFor("pooled-1")
+        try await channel.close()
+        await server.stop()
+    }
+}

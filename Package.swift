@@ -133,6 +133,11 @@ let package = Package(
             path: "Examples/AsyncAGIController"
         ),
         .executableTarget(
+            name: "stasis-ivr",
+            dependencies: ["AsteriskARI", "AsteriskTesting"],
+            path: "Examples/StasisIVR"
+        ),
+        .executableTarget(
             name: "ami-event-tail",
             dependencies: ["AsteriskAMI", "AsteriskTesting"],
             path: "Examples/AMIEventTail"

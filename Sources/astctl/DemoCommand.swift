@@ -12,7 +12,7 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         let clock = ContinuousClock()
         let started = clock.now
-        func step(_ text: String) { print("▸ \(text)") }
+        let step: @Sendable (String) -> Void = { print("▸ \($0)") }
 
         step("Starting the built-in fake Asterisk (AMI on loopback)")
         let server = try await FakeAMIServer.start(.init(users: [FakeAMIUser(username: "demo", secret: "demo-secret")]))
@@ -91,6 +91,8 @@ struct DemoCommand: AsyncParsableCommand {
 
         await ami.close()
         await server.stop()
+
+        try await DemoARIScenario.run(step: step)
         let elapsed = clock.now - started
         let (seconds, attoseconds) = elapsed.components
         step("Done in \(seconds * 1000 + attoseconds / 1_000_000_000_000_000) ms")

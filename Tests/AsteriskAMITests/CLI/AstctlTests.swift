@@ -51,6 +51,8 @@ extension AstctlProcessSuites {
             #expect(result.output.contains("event Hangup cause 16"))
             #expect(result.output.contains("GET DATA enter-pin 5000 4  →  200 result=1234"))
             #expect(result.output.contains("AGI action: ASYNCAGI BREAK"))
+            #expect(result.output.contains("played sound:enter-pin → done"))
+            #expect(result.output.contains("ARI: the call left with PIN 4242"))
         }
 
         @Test func actionPrintsTheResponseAndListEvents() async throws {

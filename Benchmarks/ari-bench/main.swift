@@ -32,9 +32,9 @@ case "serve":
         return object["data"] as? String
     }
     while true {
-        while !server.registeredApps.contains("bench") { try await Task.sleep(for: .milliseconds(1)) }
+        while !server.registeredApps.contains("bench") { try await Task.sleep(for: .milliseconds(10)) }
         try await server.blast(messages, count: count, app: "bench", final: #"{"type":"BenchDone"}"#)
-        while server.registeredApps.contains("bench") { try await Task.sleep(for: .milliseconds(1)) }
+        while server.registeredApps.contains("bench") { try await Task.sleep(for: .milliseconds(10)) }
     }
 case "events":
     let ari = client()

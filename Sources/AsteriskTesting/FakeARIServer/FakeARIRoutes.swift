@@ -47,6 +47,14 @@ extension FakeARIServer {
         (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 
+    /// `GET /asterisk/info`, made once (it never changes).
+    static let asteriskInfo = json([
+        "build": ["os": "Linux", "kernel": "6", "machine": "x86_64", "options": "", "date": "2026-11-23", "user": "fake"],
+        "system": ["version": "23.4.1", "entity_id": "02:fc:00:00:00:01"],
+        "config": ["name": "", "default_language": "en", "setid": ["user": "", "group": ""]],
+        "status": ["startup_time": "2026-11-23T04:13:10.000+0000", "last_reload_time": "2026-11-23T04:13:10.000+0000"],
+    ])
+
     /// A channel object as ARI sends it, for events and answers made by hand.
     public static func sampleChannel(
         id: String, name: String = "PJSIP/100-00000001", state: String = "Up", callerNumber: String = "100"
@@ -64,12 +72,7 @@ extension FakeARIServer {
             if state.refuseWebSockets { return .error(503, "Service unavailable") }
             return .error(400, "Invalid application provided in param [app].")
         case ("GET", "asterisk", 2) where segments[1] == "info":
-            return Self.okJSON([
-                "build": ["os": "Linux", "kernel": "6", "machine": "x86_64", "options": "", "date": "2026-11-23", "user": "fake"],
-                "system": ["version": "23.4.1", "entity_id": "02:fc:00:00:00:01"],
-                "config": ["name": "", "default_language": "en", "setid": ["user": "", "group": ""]],
-                "status": ["startup_time": "2026-11-23T04:13:10.000+0000", "last_reload_time": "2026-11-23T04:13:10.000+0000"],
-            ])
+            return FakeARIResponse(status: 200, body: Self.asteriskInfo)
         case ("GET", "asterisk", 2) where segments[1] == "ping":
             return Self.okJSON(["ping": "pong", "timestamp": FakeARIServer.timestamp(), "asterisk_id": "02:fc:00:00:00:01"])
         case ("GET", "applications", 1):

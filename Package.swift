@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "AsteriskAMI", targets: ["AsteriskAMI"]),
         .library(name: "AsteriskAGI", targets: ["AsteriskAGI"]),
         .library(name: "AsteriskARI", targets: ["AsteriskARI"]),
+        .library(name: "AsteriskConfig", targets: ["AsteriskConfig"]),
         .library(name: "AsteriskTesting", targets: ["AsteriskTesting"]),
         .executable(name: "astctl", targets: ["astctl"]),
         .executable(name: "ami-bench", targets: ["ami-bench"]),
@@ -63,6 +64,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(name: "AsteriskConfig"),
         .target(
             name: "AsteriskTesting",
             dependencies: [
@@ -162,6 +164,7 @@ let package = Package(
             dependencies: ["AsteriskARI", "AsteriskTesting", .product(name: "NIOSSL", package: "swift-nio-ssl")],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "AsteriskConfigTests", dependencies: ["AsteriskConfig"]),
         .testTarget(
             name: "AsteriskAGITests",
             dependencies: [

@@ -22,7 +22,7 @@ extension FakeARIServer {
     /// WebSocket of `app`, as fast as the socket takes them (a batch is written when the previous one
     /// has gone out, so memory stays bounded). Returns when everything is written.
     public func blast(_ messages: [String], count: Int, app: String, final: String) async throws {
-        let targets = state.withLockedValue { state in state.sockets.filter { $0.apps.contains(app) }.map(\.channel) }
+        let targets = state.withLockedValue { state in state.sockets.filter { $0.ready && $0.apps.contains(app) }.map(\.channel) }
         let frames = messages.map { WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: $0)) }
         guard !frames.isEmpty else { return }
         for channel in targets {

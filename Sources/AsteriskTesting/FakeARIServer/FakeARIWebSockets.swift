@@ -9,6 +9,10 @@ struct FakeARIEventSocket: @unchecked Sendable {  // the channel is only written
     let channel: Channel
     var apps: [String]
     let subscribeAll: Bool
+    /// Whether the WebSocket handlers are in place. The socket is registered before the `101` goes
+    /// out (a client may act the moment it has it); messages for it wait here until then.
+    var ready = false
+    var queued: [ByteBuffer] = []
 }
 
 extension FakeARIServer {
@@ -22,20 +26,26 @@ extension FakeARIServer {
                 guard path == "/events", !refused, authorized(head, query: query), let apps = query["app"], !apps.isEmpty else {
                     return channel.eventLoop.makeSucceededFuture(nil)
                 }
-                return channel.eventLoop.makeSucceededFuture(HTTPHeaders())
-            },
-            upgradePipelineHandler: { [self] channel, head in
-                let (_, query) = FakeARIServer.split(head.uri)
-                let apps = (query["app"] ?? "").split(separator: ",").map(String.init)
-                let socket = FakeARIEventSocket(channel: channel, apps: apps, subscribeAll: query["subscribeAll"] == "true")
-                register(socket)
+                // Registered now, before the 101 is written: events emitted from here on are kept for it.
+                let names = apps.split(separator: ",").map(String.init)
+                register(FakeARIEventSocket(channel: channel, apps: names, subscribeAll: query["subscribeAll"] == "true"))
                 channel.closeFuture.whenComplete { [self] _ in
                     state.withLockedValue { $0.sockets.removeAll { $0.channel === channel } }
                 }
-                return channel.eventLoop.makeCompletedFuture {
+                return channel.eventLoop.makeSucceededFuture(HTTPHeaders())
+            },
+            upgradePipelineHandler: { [self] channel, _ in
+                channel.eventLoop.makeCompletedFuture {
                     let http = try channel.pipeline.syncOperations.context(name: FakeARIHTTPHandler.name)
                     channel.pipeline.syncOperations.removeHandler(context: http, promise: nil)
                     try channel.pipeline.syncOperations.addHandler(FakeARIWebSocketHandler(server: self))
+                    let queued = state.withLockedValue { state -> [ByteBuffer] in
+                        guard let index = state.sockets.firstIndex(where: { $0.channel === channel }) else { return [] }
+                        state.sockets[index].ready = true
+                        defer { state.sockets[index].queued = [] }
+                        return state.sockets[index].queued
+                    }
+                    for text in queued { channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: text), promise: nil) }
                 }
             })
     }
@@ -54,15 +64,15 @@ extension FakeARIServer {
             return replaced
         }
         for (channel, app) in replaced {
-            FakeARIServer.send(["type": "ApplicationReplaced", "application": app, "timestamp": FakeARIServer.timestamp()], on: channel)
+            send(["type": "ApplicationReplaced", "application": app, "timestamp": FakeARIServer.timestamp()], on: channel)
         }
     }
 
     /// The number of open events WebSockets.
     public var eventSocketCount: Int { state.withLockedValue { $0.sockets.count } }
 
-    /// The applications registered by open WebSockets.
-    public var registeredApps: [String] { state.withLockedValue { $0.sockets.flatMap(\.apps) } }
+    /// The applications registered by open WebSockets (whose upgrade has completed).
+    public var registeredApps: [String] { state.withLockedValue { $0.sockets.filter(\.ready).flatMap(\.apps) } }
 
     /// Sends an event (a JSON object with `type`) to every WebSocket that registered `app` (and to
     /// `subscribeAll` sockets); `application` and `timestamp` are filled in when absent.
@@ -74,16 +84,13 @@ extension FakeARIServer {
         if event["application"] == nil { event["application"] = app }
         if event["timestamp"] == nil { event["timestamp"] = FakeARIServer.timestamp() }
         if event["asterisk_id"] == nil { event["asterisk_id"] = "02:fc:00:00:00:01" }
-        for channel in targets { FakeARIServer.send(event, on: channel) }
+        for channel in targets { send(event, on: channel) }
     }
 
     /// Sends raw text to every events WebSocket (to test how clients take garbage).
     public func emitRaw(_ text: String) {
         let targets = state.withLockedValue { $0.sockets.map(\.channel) }
-        for channel in targets {
-            let frame = WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: text))
-            channel.writeAndFlush(frame, promise: nil)
-        }
+        for channel in targets { send(text: ByteBuffer(string: text), on: channel) }
     }
 
     /// Closes every events WebSocket (with a close frame, or abruptly when `abruptly`).
@@ -111,10 +118,19 @@ extension FakeARIServer {
         state.withLockedValue { $0.refuseWebSockets = refuse }
     }
 
-    static func send(_ event: [String: Any], on channel: Channel) {
+    func send(_ event: [String: Any], on channel: Channel) {
         guard let data = try? JSONSerialization.data(withJSONObject: event, options: [.sortedKeys]) else { return }
-        let frame = WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(bytes: data))
-        channel.writeAndFlush(frame, promise: nil)
+        send(text: ByteBuffer(bytes: data), on: channel)
+    }
+
+    /// Writes a text message, or keeps it until the socket's upgrade has completed.
+    func send(text: ByteBuffer, on channel: Channel) {
+        let queuedForLater = state.withLockedValue { state -> Bool in
+            guard let index = state.sockets.firstIndex(where: { $0.channel === channel }), !state.sockets[index].ready else { return false }
+            state.sockets[index].queued.append(text)
+            return true
+        }
+        if !queuedForLater { channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: text), promise: nil) }
     }
 
     static func timestamp() -> String {

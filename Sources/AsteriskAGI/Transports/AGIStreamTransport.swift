@@ -30,7 +30,7 @@ final class AGIStreamTransport: AGITransport {
         let bytes = encoded
         let handler = self.handler
         let name = command.name
-        let amount = (timeout ?? defaultTimeout).map { AGIStreamTransport.timeAmount($0) }
+        let amount = (timeout ?? defaultTimeout).map { TimeAmount($0) }
         let eventLoop = channel.eventLoop
         return try await withTaskCancellationHandler {
             // The handler resumes the continuation with the reply or with the error that ended the session.
@@ -49,11 +49,6 @@ final class AGIStreamTransport: AGITransport {
                 handler.value.close(reason: AGIError(.connectionClosed, "the command's task was cancelled", command: name))
             }
         }
-    }
-
-    static func timeAmount(_ duration: Duration) -> TimeAmount {
-        let (seconds, attoseconds) = duration.components
-        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 
     func close() async {

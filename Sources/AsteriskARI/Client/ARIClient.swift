@@ -26,7 +26,7 @@ public final class ARIClient: Sendable {
         self.configuration = configuration
         self.logger = logger
         var http = HTTPClient.Configuration()
-        http.timeout.connect = ARIClient.timeAmount(configuration.connectTimeout)
+        http.timeout.connect = TimeAmount(configuration.connectTimeout)
         if let tls = configuration.tls { http.tlsConfiguration = tls }
         self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
     }
@@ -51,7 +51,7 @@ public final class ARIClient: Sendable {
                 throw ARIError(.invalidRequest, "the body could not be encoded: \(error)", operation: request.operation)
             }
         }
-        let timeout = ARIClient.timeAmount(configuration.requestTimeout)
+        let timeout = TimeAmount(configuration.requestTimeout)
         let status: Int
         let body: ByteBuffer
         do {
@@ -92,11 +92,6 @@ public final class ARIClient: Sendable {
     /// Percent-encodes a query component (`+` too: Asterisk decodes it as a space).
     static func encode(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
-    }
-
-    static func timeAmount(_ duration: Duration) -> TimeAmount {
-        let (seconds, attoseconds) = duration.components
-        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 
     /// Closes the connection pool.

@@ -77,12 +77,12 @@ final class ARIEventConnection: Sendable {
             throw ARIError(.invalidRequest, "the TLS configuration is not usable: \(error)")
         }
         let maxMessageSize = configuration.maxResponseSize
-        let pingInterval = configuration.webSocketPingInterval.map(ARIClient.timeAmount)
+        let pingInterval = configuration.webSocketPingInterval.map(TimeAmount.init)
         let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: endpoint.uri, headers: endpoint.headers)
         let outcome: EventLoopFuture<Upgrade>
         do {
             outcome = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .connectTimeout(ARIClient.timeAmount(configuration.connectTimeout))
+                .connectTimeout(TimeAmount(configuration.connectTimeout))
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .connect(host: endpoint.host, port: endpoint.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
@@ -145,11 +145,6 @@ final class ARIEventConnection: Sendable {
         let handler = self.handler
         let context = self.context
         channel.eventLoop.execute { handler.value.closeOnPurpose(context: context.value) }
-    }
-
-    /// Closes as if the connection had failed (for tests and keepalive).
-    func drop() {
-        channel.close(promise: nil)
     }
 }
 

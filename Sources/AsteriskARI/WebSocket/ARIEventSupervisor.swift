@@ -132,11 +132,6 @@ final class ARIEventSupervisor: Sendable {
         task?.cancel()
         continuation.finish()
     }
-
-    /// Drops the current connection as if the network had failed (tests of reconnection).
-    func dropConnection() {
-        state.withLockedValue { $0.connection }?.drop()
-    }
 }
 
 extension ARIClient {
@@ -147,7 +142,7 @@ extension ARIClient {
     ///   - apps: the applications to register; `Stasis(name)` in the dialplan sends calls to them.
     ///   - subscribeAll: receive every event of the system, not only those of the apps' resources.
     ///   - reconnect: what to do when the connection is lost.
-    ///   - bufferSize: how many undecoded messages may wait for the consumer before the oldest are dropped.
+    ///   - bufferSize: how many read bursts of undecoded messages may wait for the consumer before the oldest are dropped.
     public func events(
         apps: [String], subscribeAll: Bool = false, reconnect: ARIReconnectPolicy = .exponential(), bufferSize: Int = 100_000
     ) async throws(ARIError) -> ARIEventSubscription {

@@ -14,8 +14,7 @@ extension FakeARIServer {
     func schedule(
         after delay: Duration, _ change: @escaping @Sendable (FakeARIServer, inout FakeARIState, inout [FakeARIPendingEvent]) -> Void
     ) {
-        let (seconds, attoseconds) = delay.components
-        MultiThreadedEventLoopGroup.singleton.next().scheduleTask(in: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)) {
+        MultiThreadedEventLoopGroup.singleton.next().scheduleTask(in: TimeAmount(delay)) {
             [self] in
             var events: [FakeARIPendingEvent] = []
             state.withLockedValue { change(self, &$0, &events) }

@@ -29,8 +29,7 @@ final class FakeARIHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             let keepAlive = head.isKeepAlive
             if let delay {
-                let (seconds, attoseconds) = delay.components
-                context.eventLoop.scheduleTask(in: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)) {
+                context.eventLoop.scheduleTask(in: TimeAmount(delay)) {
                     bound.value.0.write(response, keepAlive: keepAlive, context: bound.value.1)
                 }
             } else {

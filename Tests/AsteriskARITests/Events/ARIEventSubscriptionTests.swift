@@ -252,6 +252,23 @@ struct ARIEventSubscriptionTests {
         await server.stop()
     }
 
+    @Test func aConsumerThatFallsBehindLosesTheOldestAndIsTold() async throws {
+        let server = try await FakeARIServer.start()
+        let ari = client(server)
+        let subscription = try await ari.events(apps: ["slow"], bufferSize: 2)
+        // Events spaced out so they arrive in separate reads (the buffer counts read bursts); nobody reads.
+        for index in 0..<2000 where subscription.droppedEventCount == 0 {
+            server.emit(["type": "ChannelDtmfReceived", "digit": "\(index % 10)", "duration_ms": 1, "channel": FakeARIServer.sampleChannel(id: "s")], app: "slow")
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        #expect(subscription.droppedEventCount > 0)
+        var events = subscription.events.makeAsyncIterator()
+        #expect(try await events.next() != nil)
+        subscription.close()
+        try await ari.shutdown()
+        await server.stop()
+    }
+
     @Test func reconnectDelaysGrowAndStayBounded() {
         let policy = ARIReconnectPolicy.exponential(initialDelay: .milliseconds(100), maximumDelay: .seconds(1), jitter: 0.5)
         #expect(policy.delay(forAttempt: 0, random: 0.5) == .milliseconds(100))

@@ -8,6 +8,9 @@ public struct ConfigError: Error, Sendable, Hashable, CustomStringConvertible {
 
         /// A line that Asterisk's loader would refuse (a `[` without `]`, a variable before any category, …).
         public static let syntax = Code("syntax")
+        /// A variable before any `[category]`: an error in a file of its own, a warning in one that is
+        /// parsed to be included.
+        public static let outsideCategory = Code("outsideCategory")
         /// An `#include` that leads back to a file already being read.
         public static let includeCycle = Code("includeCycle")
         /// A file that could not be read.

@@ -51,84 +51,34 @@ public struct ConfigDocument: Sendable, Hashable {
     }
 
     /// The categories in file order (templates included; two categories of the same name stay two),
-    /// each with its own variables only. `(+)` sections are folded into the category they extend.
+    /// each with its own variables only (`+=` already applied). `(+)` sections are folded into the
+    /// first category of their name; one whose category is not in this file stays a category of its own.
     public var categories: [ConfigCategory] {
-        var result: [ConfigCategory] = []
+        // Without inheritance and not strict, building cannot fail.
+        (try? build(inherits: false, strict: false)) ?? []
+    }
+
+    /// The categories that are not templates, as Asterisk's loader builds them: each starts with a copy
+    /// of its templates' variables (in the order listed, as each template stood at that point), then
+    /// its own; `(+)` sections add to the first category of their name.
+    /// - Throws: ``ConfigError`` `.syntax` for a template or `(+)` target not defined above.
+    public func resolvedCategories() throws(ConfigError) -> [ConfigCategory] {
+        try build(inherits: true, strict: true).filter { !$0.header.isTemplate }
+    }
+
+    private func build(inherits: Bool, strict: Bool) throws(ConfigError) -> [ConfigCategory] {
+        var builder = ConfigCategoryBuilder(inherits: inherits, strict: strict)
         var current: Int?
         for (index, line) in lines.enumerated() {
             switch line.element {
             case .category(let header):
-                if header.isAppend, let existing = result.lastIndex(where: { $0.name == header.name }) {
-                    current = existing
-                } else {
-                    result.append(ConfigCategory(header: header, line: index))
-                    current = result.count - 1
-                }
+                current = try builder.add(header, file: file, line: index)
             case .variable(let variable):
-                if let current { result[current].variables.append(ConfigCategory.Entry(variable: variable, line: index)) }
+                if let current { builder.add(variable, to: current, file: file, line: index) }
             default:
                 break
             }
         }
-        return result
-    }
-
-    /// The categories that are not templates, each with the variables of its templates (in the order
-    /// listed, each template's own inheritance first) followed by its own, as Asterisk builds them.
-    public func resolvedCategories() throws(ConfigError) -> [ConfigCategory] {
-        let all = categories
-        var resolved: [ConfigCategory] = []
-        var byName: [String: ConfigCategory] = [:]
-        for category in all {
-            var inherited: [ConfigCategory.Entry] = []
-            for template in category.header.templates {
-                guard let base = byName[template] else {
-                    throw ConfigError(
-                        .syntax, file: file, line: category.line + 1, column: 1,
-                        "category '\(category.name)' inherits from '\(template)', which is not defined above it")
-                }
-                inherited += base.variables
-            }
-            var complete = category
-            complete.variables = inherited + category.variables
-            complete.inheritedCount = inherited.count
-            byName[category.name] = complete
-            if !category.header.isTemplate { resolved.append(complete) }
-        }
-        return resolved
-    }
-}
-
-/// A category (or template) and its variables.
-public struct ConfigCategory: Sendable, Hashable {
-    /// One variable and the index of the line it comes from.
-    public struct Entry: Sendable, Hashable {
-        /// The variable.
-        public var variable: ConfigVariable
-        /// The index in ``ConfigDocument/lines`` of its line.
-        public var line: Int
-    }
-
-    /// The header line's content.
-    public var header: ConfigCategoryHeader
-    /// The index in ``ConfigDocument/lines`` of the header line.
-    public var line: Int
-    /// The variables, in order (after ``ConfigDocument/resolvedCategories()``, inherited ones first).
-    public var variables: [Entry] = []
-    /// How many of ``variables`` came from templates.
-    public var inheritedCount = 0
-
-    /// The category's name.
-    public var name: String { header.name }
-
-    /// Every value of `name`, in order (repeated keys such as `allow` give several).
-    public func values(of name: String) -> [String] {
-        variables.filter { $0.variable.name == name }.map(\.variable.value)
-    }
-
-    /// The value of `name` as Asterisk (since version 21) looks it up: the last one, so a category's
-    /// own setting overrides its templates'.
-    public subscript(name: String) -> String? {
-        variables.last { $0.variable.name == name }?.variable.value
+        return builder.categories
     }
 }

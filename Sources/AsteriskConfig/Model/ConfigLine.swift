@@ -18,7 +18,7 @@ public struct ConfigLine: Sendable, Hashable {
         case category(ConfigCategoryHeader)
         /// `name = value` or `name => value`.
         case variable(ConfigVariable)
-        /// `#include`, `#tryinclude`, `#exec`, `#tryexec` (or another `#` word, kept as written).
+        /// `#include`, `#tryinclude`, `#exec` (or another `#` word, kept as written).
         case directive(ConfigDirective)
         /// Text Asterisk ignores with a warning (a line without `=`), with the warning.
         case ignored(String)
@@ -56,7 +56,9 @@ public struct ConfigCategoryHeader: Sendable, Hashable {
 public struct ConfigVariable: Sendable, Hashable {
     /// The name, trimmed.
     public var name: String
-    /// The value, trimmed, with `\;` unescaped; empty when nothing follows the `=`.
+    /// The value, trimmed, with `\;` unescaped; empty when nothing follows the `=`. For `+=` only
+    /// trailing blanks are trimmed: Asterisk appends the text after `+=` as written, leading blanks
+    /// included.
     public var value: String
     /// Whether it was written with `=>`.
     public var isObject: Bool
@@ -80,10 +82,8 @@ public struct ConfigDirective: Sendable, Hashable {
         case include
         /// `#tryinclude`: like include, but a missing file is fine.
         case tryInclude = "tryinclude"
-        /// `#exec`: run a program and read its output (only when enabled).
+        /// `#exec`: run a program and read its output (only when enabled, as `execincludes` does).
         case exec
-        /// `#tryexec`: like exec, ignoring failure.
-        case tryExec = "tryexec"
         /// Any other word, which Asterisk ignores with a warning.
         case unknown
     }

@@ -2,9 +2,13 @@
 /// keeping every byte so that ``ConfigDocument/text`` gives the file back unchanged. Sans-IO:
 /// includes are recorded as directives and followed by ``ConfigLoader``.
 public struct ConfigParser: Sendable {
+    /// Asterisk reads lines into an 8 KiB buffer and skips any line that does not fit (with its `\n`).
+    public static let longestLine = 8191
     /// The file name used in errors and warnings.
     public let file: String
-    /// Whether a variable before any `[category]` is an error (as in Asterisk's loader) or a warning.
+    /// Whether a variable before any `[category]` is an error (as in Asterisk's loader for a file of its
+    /// own) or a ``ConfigError/Code/outsideCategory`` warning (for a file another one includes inside a
+    /// category: ``ConfigLoader`` parses includes this way).
     public var variablesOutsideCategoriesAreErrors: Bool
 
     /// Creates a parser for a file called `file` (only used in messages).
@@ -36,10 +40,21 @@ public struct ConfigParser: Sendable {
         var number = 0
         for (body, ending) in Self.physicalLines(of: text) {
             number += 1
-            let (content, hadComment) = stripper.strip(body, lineNumber: number)
-            let element = try classify(content, hadComment: hadComment, line: number, inCategory: &inCategory, raw: body)
+            let element: ConfigLine.Element
+            if body.utf8.count + (ending == "\r\n" ? 1 : 0) >= Self.longestLine {
+                element = .ignored("a line of \(Self.longestLine) bytes or more; Asterisk skips it")
+            } else {
+                // Asterisk skips a UTF-8 byte order mark at the start of the file.
+                let visible = number == 1 && body.first == "\u{FEFF}" ? body.dropFirst() : body
+                let (content, hadComment) = stripper.strip(visible, lineNumber: number)
+                element = try classify(content, hadComment: hadComment, line: number, inCategory: &inCategory, raw: body)
+            }
             if case .ignored(let warning) = element {
                 warnings.append(ConfigError(.syntax, file: file, line: number, column: 1, warning))
+            } else if case .variable = element, !inCategory {
+                warnings.append(ConfigError(
+                    .outsideCategory, file: file, line: number, column: 1,
+                    "a variable outside any category: put a [category] line above it"))
             }
             lines.append(ConfigLine(text: String(body), ending: ending, element: element))
         }
@@ -97,13 +112,14 @@ public struct ConfigParser: Sendable {
                         .syntax, file: file, line: line, column: offset + trimmed.distance(from: trimmed.startIndex, to: rest.startIndex) + 1,
                         "'(' opens the options of category '\(name)' but no ')' closes them")
                 }
+                // Like Asterisk, option words are not trimmed: `[a](!, b)` inherits from " b".
                 for option in rest[rest.index(after: rest.startIndex)..<end].split(separator: ",", omittingEmptySubsequences: false) {
-                    let word = Self.trim(String(option))
-                    switch word {
-                    case "!": header.isTemplate = true
-                    case "+": header.isAppend = true
-                    case "": continue
-                    default: header.templates.append(word)
+                    if option == "!" {
+                        header.isTemplate = true
+                    } else if option.first == "+" {
+                        header.isAppend = true
+                    } else {
+                        header.templates.append(String(option))
                     }
                 }
             }
@@ -121,38 +137,52 @@ public struct ConfigParser: Sendable {
             let kind = ConfigDirective.Kind(rawValue: word.lowercased()) ?? .unknown
             return .directive(ConfigDirective(kind: kind, word: word, argument: argument))
         default:
-            guard inCategory else {
-                let message = "a variable outside any category: put a [category] line above it"
-                if variablesOutsideCategoriesAreErrors {
-                    throw ConfigError(.syntax, file: file, line: line, column: offset + 1, message)
-                }
-                return .ignored(message)
+            guard inCategory || !variablesOutsideCategoriesAreErrors else {
+                throw ConfigError(
+                    .outsideCategory, file: file, line: line, column: offset + 1,
+                    "a variable outside any category: put a [category] line above it")
             }
-            guard let equals = trimmed.firstIndex(of: "=") else {
-                return .ignored("no '=' on this line; Asterisk ignores it")
-            }
-            var nameEnd = equals
-            var appends = false
-            if nameEnd > trimmed.startIndex, trimmed[trimmed.index(before: nameEnd)] == "+" {
-                appends = true
-                nameEnd = trimmed.index(before: nameEnd)
-            }
-            var valueStart = trimmed.index(after: equals)
-            var isObject = false
-            if valueStart < trimmed.endIndex, trimmed[valueStart] == ">" {
-                isObject = true
-                valueStart = trimmed.index(after: valueStart)
-            }
-            return .variable(ConfigVariable(
-                name: Self.trim(String(trimmed[..<nameEnd])), value: Self.trim(String(trimmed[valueStart...])), isObject: isObject,
-                appendsToValue: appends))
+            return try variable(trimmed, line: line, column: offset + 1)
         }
+    }
+
+    /// `name = value`, `name => value`, `name += value`; a leading `\` escapes the name's first character.
+    private func variable(_ trimmed: String, line: Int, column: Int) throws(ConfigError) -> ConfigLine.Element {
+        var text = Substring(trimmed)
+        if text.first == "\\" {
+            text = text.dropFirst()
+            guard let next = text.unicodeScalars.first, next.value >= 33 else {
+                throw ConfigError(.syntax, file: file, line: line, column: column, "'\\' at the start of a line must escape a visible character")
+            }
+        }
+        guard let equals = text.firstIndex(of: "=") else {
+            return .ignored("no '=' on this line; Asterisk ignores it")
+        }
+        if equals > text.startIndex, text[text.index(before: equals)] == "+" {
+            let name = Self.trim(String(text[..<text.index(before: equals)]))
+            var value = String(text[text.index(after: equals)...])
+            while let last = value.last, Self.isBlank(last) { value.removeLast() }
+            return .variable(ConfigVariable(name: name, value: value, appendsToValue: true))
+        }
+        var valueStart = text.index(after: equals)
+        var isObject = false
+        if valueStart < text.endIndex, text[valueStart] == ">" {
+            isObject = true
+            valueStart = text.index(after: valueStart)
+        }
+        let name = Self.trim(String(text[..<equals]))
+        if name.isEmpty { return .ignored("no variable name before '='; Asterisk ignores the line") }
+        return .variable(ConfigVariable(name: name, value: Self.trim(String(text[valueStart...])), isObject: isObject))
+    }
+
+    /// Whether `character` is one of the blanks `ast_strip` removes.
+    static func isBlank(_ character: Character) -> Bool {
+        character == " " || character == "\t" || character == "\r" || character == "\n" || character == "\u{0B}" || character == "\u{0C}"
     }
 
     /// Trims spaces, tabs and line-end characters at both ends, as Asterisk's `ast_strip` does.
     static func trim(_ text: String) -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\u{0B}" || $0 == "\u{0C}" }
-        guard let start = text.firstIndex(where: { !isSpace($0) }), let end = text.lastIndex(where: { !isSpace($0) }) else { return "" }
+        guard let start = text.firstIndex(where: { !isBlank($0) }), let end = text.lastIndex(where: { !isBlank($0) }) else { return "" }
         return String(text[start...end])
     }
 }

@@ -15,6 +15,8 @@ public struct ConfigError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let includeCycle = Code("includeCycle")
         /// A file that could not be read.
         public static let unreadable = Code("unreadable")
+        /// A value that does not have the type asked for (a boolean that is neither yes nor no, …).
+        public static let invalidValue = Code("invalidValue")
         /// An edit that cannot be made (no such category or variable).
         public static let invalidEdit = Code("invalidEdit")
 

@@ -86,3 +86,49 @@ enum ConfigSamples {
         return try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".conf") }.sorted()
     }
 }
+
+@Suite("Typed values")
+struct ConfigTypedValueTests {
+    private let category = try! ConfigParser(file: "t.conf").parse("""
+        [c]
+        on = Yes
+        off = off
+        maybe = perhaps
+        port = 5038
+        negative = -3
+        ratio = 0.75
+        timeout = 250ms
+        plain = 30
+        minutes = 2M
+        broken = 5x
+        allow = ulaw, alaw,
+        allow = g722
+        """).categories[0]
+
+    @Test func booleansUseAsteriskWords() throws {
+        #expect(try category.bool("on") == true)
+        #expect(try category.bool("OFF") == false)
+        #expect(try category.bool("absent") == nil)
+        do {
+            _ = try category.bool("maybe")
+            Issue.record("'perhaps' read as a boolean")
+        } catch {
+            #expect(error.code == .invalidValue && error.line == 4)
+            #expect(error.description == "t.conf:4:1: 'maybe' in [c] must be yes or no (or true/false, on/off, y/n, t/f, 1/0), not 'perhaps'")
+        }
+    }
+
+    @Test func numbersDurationsAndLists() throws {
+        #expect(try category.int("port", in: 1...65535) == 5038)
+        #expect(try category.int("negative") == -3)
+        #expect(throws: ConfigError.self) { _ = try category.int("negative", in: 0...10) }
+        #expect(throws: ConfigError.self) { _ = try category.int("ratio") }
+        #expect(try category.double("ratio") == 0.75)
+        #expect(try category.duration("timeout") == .milliseconds(250))
+        #expect(try category.duration("plain") == .seconds(30))
+        #expect(try category.duration("plain", defaultUnit: .milliseconds(1)) == .milliseconds(30))
+        #expect(try category.duration("minutes") == .seconds(120))
+        #expect(throws: ConfigError.self) { _ = try category.duration("broken") }
+        #expect(category.list("allow") == ["ulaw", "alaw", "g722"])
+    }
+}

@@ -125,6 +125,12 @@ struct ConfigLoaderTests {
         #expect(config.category("main")?["disk"] == "yes")
         #expect(config.category("main")?["shell"] == "yes")
         #expect(config.files.count == 3)
+        let path = directory.appendingPathComponent("conf.d/one.conf").path
+        var document = try ConfigParser.parse(contentsOfFile: path, variablesOutsideCategoriesAreErrors: false)
+        try document.addCategory("written")
+        try document.write(toFile: path)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "disk = yes\n\n[written]\n")
+        #expect(throws: ConfigError.self) { _ = try ConfigParser.parse(contentsOfFile: path + ".absent") }
     }
 }
 

@@ -29,6 +29,7 @@ let package = Package(
         .target(
             name: "AsteriskAMI",
             dependencies: [
+                "AsteriskConfig",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -53,6 +54,7 @@ let package = Package(
         .target(
             name: "AsteriskARI",
             dependencies: [
+                "AsteriskConfig",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

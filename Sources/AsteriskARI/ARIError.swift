@@ -20,6 +20,8 @@ public struct ARIError: Error, Sendable, CustomStringConvertible {
         public static let timeout = Code("timeout")
         /// A base URL or parameter could not be used.
         public static let invalidRequest = Code("invalidRequest")
+        /// Configuration files (ari.conf, http.conf) do not describe a usable ARI user and server.
+        public static let invalidConfiguration = Code("invalidConfiguration")
         /// The channel hung up or left the Stasis application while something waited for it.
         public static let channelGone = Code("channelGone")
         /// A call could not be set up (busy, no answer, …; see the message for Asterisk's cause).

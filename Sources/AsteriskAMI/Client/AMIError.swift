@@ -30,6 +30,8 @@ public struct AMIError: Error, Sendable, CustomStringConvertible {
         public static let invalidHeader = Code("invalidHeader")
         /// A connection URL could not be understood.
         public static let invalidURL = Code("invalidURL")
+        /// A configuration file (manager.conf) does not describe a usable manager user.
+        public static let invalidConfiguration = Code("invalidConfiguration")
         /// A response did not have the shape the typed action expects.
         public static let unexpectedResponse = Code("unexpectedResponse")
 

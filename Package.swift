@@ -86,6 +86,7 @@ let package = Package(
             name: "astctl",
             dependencies: [
                 "AsteriskAMI",
+                "AsteriskConfig",
                 "AsteriskAGI",
                 "AsteriskARI",
                 "AsteriskTesting",

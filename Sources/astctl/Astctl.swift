@@ -7,15 +7,18 @@ struct Astctl: AsyncParsableCommand {
         commandName: "astctl",
         abstract: "Drive Asterisk from the command line: AMI actions, CLI commands, live events, FastAGI, ARI, and a demo.",
         discussion: """
-            Exit codes: 0 success, 1 Asterisk refused the action, 3 connection or login failed, 64 usage error or unsafe input.
+            Exit codes: 0 success, 1 Asterisk refused the action (or a config value was not found), 2 a config file is invalid, \
+            3 connection or login failed, 64 usage error or unsafe input.
             """,
-        subcommands: [DemoCommand.self, AMICommand.self, AGICommandGroup.self, ARICommandGroup.self])
+        subcommands: [DemoCommand.self, AMICommand.self, AGICommandGroup.self, ARICommandGroup.self, ConfigCommandGroup.self])
 }
 
 /// Exit codes shared by the subcommands.
 enum AstctlExit {
     /// Asterisk answered `Response: Error`.
     static let actionFailed = ExitCode(1)
+    /// A configuration file is invalid.
+    static let invalidConfig = ExitCode(2)
     /// The connection or login failed.
     static let connectionFailed = ExitCode(3)
 }

@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "ami-bench", targets: ["ami-bench"]),
         .executable(name: "fastagi-bench", targets: ["fastagi-bench"]),
         .executable(name: "ari-bench", targets: ["ari-bench"]),
+        .executable(name: "config-bench", targets: ["config-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -116,6 +117,11 @@ let package = Package(
             name: "ari-bench",
             dependencies: ["AsteriskARI", "AsteriskTesting"],
             path: "Benchmarks/ari-bench"
+        ),
+        .executableTarget(
+            name: "config-bench",
+            dependencies: ["AsteriskConfig"],
+            path: "Benchmarks/config-bench"
         ),
         .executableTarget(
             name: "ami-quickstart",

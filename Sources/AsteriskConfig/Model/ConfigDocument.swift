@@ -40,7 +40,13 @@ public struct ConfigDocument: Sendable, Hashable {
     public var data: [UInt8] {
         switch encoding {
         case .utf8:
-            return Array(text.utf8)
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(lines.reduce(0) { $0 + $1.text.utf8.count + $1.ending.utf8.count })
+            for line in lines {
+                bytes.append(contentsOf: line.text.utf8)
+                bytes.append(contentsOf: line.ending.utf8)
+            }
+            return bytes
         case .isoLatin1:
             var bytes: [UInt8] = []
             for scalar in text.unicodeScalars {

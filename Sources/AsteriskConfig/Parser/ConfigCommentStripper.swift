@@ -17,15 +17,26 @@ public struct ConfigCommentStripper: Sendable {
 
     /// What is left of `line` once comments are removed, and whether it had any comment text.
     public mutating func strip(_ line: Substring, lineNumber: Int) -> (content: String, hadComment: Bool) {
-        let bytes = Array(line.utf8)
         var kept: [UInt8] = []
-        kept.reserveCapacity(bytes.count)
+        let hadComment = Array(line.utf8).withUnsafeBufferPointer { strip($0, lineNumber: lineNumber, into: &kept) }
+        return (String(decoding: kept, as: UTF8.self), hadComment)
+    }
+
+    /// Appends what is left of `line` once comments are removed to `kept`; returns whether the line
+    /// had any comment text.
+    mutating func strip(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, into kept: inout [UInt8]) -> Bool {
+        let semicolon = UInt8(ascii: ";"), dash = UInt8(ascii: "-"), backslash = UInt8(ascii: "\\")
+        let count = line.count
+        // The common case: outside comments, no ';' at all.
+        if level == 0, !line.contains(semicolon) {
+            kept.append(contentsOf: line)
+            return false
+        }
         var hadComment = level > 0
         var index = 0
-        let semicolon = UInt8(ascii: ";"), dash = UInt8(ascii: "-"), backslash = UInt8(ascii: "\\")
-        func at(_ offset: Int) -> UInt8? { index + offset < bytes.count ? bytes[index + offset] : nil }
-        while index < bytes.count {
-            let byte = bytes[index]
+        @inline(__always) func at(_ offset: Int) -> UInt8? { index + offset < count ? line[index + offset] : nil }
+        while index < count {
+            let byte = line[index]
             if level > 0 {
                 if byte == dash && at(1) == dash && at(2) == semicolon {
                     level -= 1
@@ -55,6 +66,6 @@ public struct ConfigCommentStripper: Sendable {
                 index += 1
             }
         }
-        return (String(decoding: kept, as: UTF8.self), hadComment)
+        return hadComment
     }
 }

@@ -21,10 +21,22 @@ public struct ConfigParser: Sendable {
     /// are); ``ConfigDocument/data`` writes them back in the same encoding.
     public func parse(bytes: some Collection<UInt8>) throws(ConfigError) -> ConfigDocument {
         let array = Array(bytes)
-        if let text = String(validating: array, as: UTF8.self) {
-            return try parse(text)
+        let isUTF8 = array.withUnsafeBufferPointer { buffer in
+            !buffer.contains { $0 >= 0x80 } || String(validating: buffer, as: UTF8.self) != nil
         }
-        var document = try parse(String(String.UnicodeScalarView(array.map { Unicode.Scalar($0) })))
+        if isUTF8 { return try parse(utf8: array) }
+        // ISO-8859-1: every byte is the scalar of its value; parse the UTF-8 form of those scalars.
+        var transcoded: [UInt8] = []
+        transcoded.reserveCapacity(array.count + array.count / 8)
+        for byte in array {
+            if byte < 0x80 {
+                transcoded.append(byte)
+            } else {
+                transcoded.append(0xC0 | (byte >> 6))
+                transcoded.append(0x80 | (byte & 0x3F))
+            }
+        }
+        var document = try parse(utf8: transcoded)
         document.encoding = .isoLatin1
         return document
     }
@@ -33,30 +45,59 @@ public struct ConfigParser: Sendable {
     /// - Throws: ``ConfigError`` `.syntax` with line and column for what Asterisk refuses: a `[` without
     ///   `]`, options without `)`, a variable before any category.
     public func parse(_ text: String) throws(ConfigError) -> ConfigDocument {
+        try parse(utf8: Array(text.utf8))
+    }
+
+    /// Parses valid UTF-8.
+    private func parse(utf8 bytes: [UInt8]) throws(ConfigError) -> ConfigDocument {
         var lines: [ConfigLine] = []
         var warnings: [ConfigError] = []
         var stripper = ConfigCommentStripper()
-        var inCategory = false
-        var number = 0
-        for (body, ending) in Self.physicalLines(of: text) {
-            number += 1
-            let element: ConfigLine.Element
-            if body.utf8.count + (ending == "\r\n" ? 1 : 0) >= Self.longestLine {
-                element = .ignored("a line of \(Self.longestLine) bytes or more; Asterisk skips it")
-            } else {
-                // Asterisk skips a UTF-8 byte order mark at the start of the file.
-                let visible = number == 1 && body.first == "\u{FEFF}" ? body.dropFirst() : body
-                let (content, hadComment) = stripper.strip(visible, lineNumber: number)
-                element = try classify(content, hadComment: hadComment, line: number, inCategory: &inCategory, raw: body)
+        var classifier = ConfigLineClassifier(file: file, variablesOutsideCategoriesAreErrors: variablesOutsideCategoriesAreErrors)
+        var kept: [UInt8] = []
+        kept.reserveCapacity(256)
+        let newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
+        try bytes.withUnsafeBufferPointer { (buffer: UnsafeBufferPointer<UInt8>) throws(ConfigError) in
+            var start = 0
+            var number = 0
+            while start < buffer.count {
+                number += 1
+                let rest = UnsafeBufferPointer(rebasing: buffer[start...])
+                let newlineOffset = rest.firstIndex(of: newline)
+                var end = newlineOffset.map { start + $0 } ?? buffer.count
+                var ending = ""
+                if newlineOffset != nil {
+                    ending = "\n"
+                    if end > start, buffer[end - 1] == carriageReturn {
+                        end -= 1
+                        ending = "\r\n"
+                    }
+                }
+                let body = UnsafeBufferPointer(rebasing: buffer[start..<end])
+                let element: ConfigLine.Element
+                if body.count + (ending == "\r\n" ? 1 : 0) >= Self.longestLine {
+                    element = .ignored("a line of \(Self.longestLine) bytes or more; Asterisk skips it")
+                } else {
+                    // Asterisk skips a UTF-8 byte order mark at the start of the file.
+                    let hasMark = number == 1 && body.count >= 3 && body[0] == 0xEF && body[1] == 0xBB && body[2] == 0xBF
+                    let visible = hasMark ? UnsafeBufferPointer(rebasing: body[3...]) : body
+                    kept.removeAll(keepingCapacity: true)
+                    let hadComment = stripper.strip(visible, lineNumber: number, into: &kept)
+                    element = try kept.withUnsafeBufferPointer { (content: UnsafeBufferPointer<UInt8>) throws(ConfigError) in
+                        try classifier.classify(content, hadComment: hadComment, line: number, raw: body)
+                    }
+                }
+                if case .ignored(let warning) = element {
+                    warnings.append(ConfigError(.syntax, file: file, line: number, column: 1, warning))
+                } else if case .variable = element, !classifier.inCategory {
+                    warnings.append(ConfigError(
+                        .outsideCategory, file: file, line: number, column: 1,
+                        "a variable outside any category: put a [category] line above it"))
+                }
+                lines.append(ConfigLine(text: String(decoding: body, as: UTF8.self), ending: ending, element: element))
+                start = end + ending.utf8.count
+                if ending.isEmpty { break }
             }
-            if case .ignored(let warning) = element {
-                warnings.append(ConfigError(.syntax, file: file, line: number, column: 1, warning))
-            } else if case .variable = element, !inCategory {
-                warnings.append(ConfigError(
-                    .outsideCategory, file: file, line: number, column: 1,
-                    "a variable outside any category: put a [category] line above it"))
-            }
-            lines.append(ConfigLine(text: String(body), ending: ending, element: element))
         }
         if stripper.level > 0 {
             warnings.append(ConfigError(
@@ -66,118 +107,14 @@ public struct ConfigParser: Sendable {
         return ConfigDocument(file: file, lines: lines, warnings: warnings)
     }
 
-    /// Splits text into lines and their endings (`\n`, `\r\n`, or none for the last line).
-    static func physicalLines(of text: String) -> [(Substring, String)] {
-        var result: [(Substring, String)] = []
-        var start = text.startIndex
-        var index = text.startIndex
-        let utf8 = text.utf8
-        while index < utf8.endIndex {
-            if utf8[index] == UInt8(ascii: "\n") {
-                var end = index
-                var ending = "\n"
-                if end > start, utf8[utf8.index(before: end)] == UInt8(ascii: "\r") {
-                    end = utf8.index(before: end)
-                    ending = "\r\n"
-                }
-                result.append((text[start..<end], ending))
-                index = utf8.index(after: index)
-                start = index
-            } else {
-                index = utf8.index(after: index)
-            }
-        }
-        if start < text.endIndex { result.append((text[start...], "")) }
-        return result
-    }
-
-    private func classify(
-        _ content: String, hadComment: Bool, line: Int, inCategory: inout Bool, raw: Substring
-    ) throws(ConfigError) -> ConfigLine.Element {
-        let trimmed = Self.trim(content)
-        guard let first = trimmed.first else { return hadComment ? .comment : .blank }
-        // Columns count from the raw line (comments and escapes before them are rare enough to ignore).
-        let offset = raw.firstIndex(of: first).map { raw.distance(from: raw.startIndex, to: $0) } ?? 0
-        switch first {
-        case "[":
-            guard let close = trimmed.firstIndex(of: "]") else {
-                throw ConfigError(.syntax, file: file, line: line, column: offset + 1, "'[' opens a category name but no ']' closes it")
-            }
-            let name = String(trimmed[trimmed.index(after: trimmed.startIndex)..<close])
-            var header = ConfigCategoryHeader(name: name)
-            let rest = trimmed[trimmed.index(after: close)...]
-            if rest.first == "(" {
-                guard let end = rest.firstIndex(of: ")") else {
-                    throw ConfigError(
-                        .syntax, file: file, line: line, column: offset + trimmed.distance(from: trimmed.startIndex, to: rest.startIndex) + 1,
-                        "'(' opens the options of category '\(name)' but no ')' closes them")
-                }
-                // Like Asterisk, option words are not trimmed: `[a](!, b)` inherits from " b".
-                for option in rest[rest.index(after: rest.startIndex)..<end].split(separator: ",", omittingEmptySubsequences: false) {
-                    if option == "!" {
-                        header.isTemplate = true
-                    } else if option.first == "+" {
-                        header.isAppend = true
-                    } else {
-                        header.templates.append(String(option))
-                    }
-                }
-            }
-            inCategory = true
-            return .category(header)
-        case "#":
-            let afterHash = trimmed.dropFirst()
-            let word = String(afterHash.prefix { $0 > " " })
-            var argument = Self.trim(String(afterHash.dropFirst(word.count)))
-            if argument.count >= 2, let open = argument.first, let close = argument.last,
-                (open == "\"" && close == "\"") || (open == "<" && close == ">")
-            {
-                argument = String(argument.dropFirst().dropLast())
-            }
-            let kind = ConfigDirective.Kind(rawValue: word.lowercased()) ?? .unknown
-            return .directive(ConfigDirective(kind: kind, word: word, argument: argument))
-        default:
-            guard inCategory || !variablesOutsideCategoriesAreErrors else {
-                throw ConfigError(
-                    .outsideCategory, file: file, line: line, column: offset + 1,
-                    "a variable outside any category: put a [category] line above it")
-            }
-            return try variable(trimmed, line: line, column: offset + 1)
-        }
-    }
-
-    /// `name = value`, `name => value`, `name += value`; a leading `\` escapes the name's first character.
-    private func variable(_ trimmed: String, line: Int, column: Int) throws(ConfigError) -> ConfigLine.Element {
-        var text = Substring(trimmed)
-        if text.first == "\\" {
-            text = text.dropFirst()
-            guard let next = text.unicodeScalars.first, next.value >= 33 else {
-                throw ConfigError(.syntax, file: file, line: line, column: column, "'\\' at the start of a line must escape a visible character")
-            }
-        }
-        guard let equals = text.firstIndex(of: "=") else {
-            return .ignored("no '=' on this line; Asterisk ignores it")
-        }
-        if equals > text.startIndex, text[text.index(before: equals)] == "+" {
-            let name = Self.trim(String(text[..<text.index(before: equals)]))
-            var value = String(text[text.index(after: equals)...])
-            while let last = value.last, Self.isBlank(last) { value.removeLast() }
-            return .variable(ConfigVariable(name: name, value: value, appendsToValue: true))
-        }
-        var valueStart = text.index(after: equals)
-        var isObject = false
-        if valueStart < text.endIndex, text[valueStart] == ">" {
-            isObject = true
-            valueStart = text.index(after: valueStart)
-        }
-        let name = Self.trim(String(text[..<equals]))
-        if name.isEmpty { return .ignored("no variable name before '='; Asterisk ignores the line") }
-        return .variable(ConfigVariable(name: name, value: Self.trim(String(text[valueStart...])), isObject: isObject))
-    }
-
     /// Whether `character` is one of the blanks `ast_strip` removes.
     static func isBlank(_ character: Character) -> Bool {
         character == " " || character == "\t" || character == "\r" || character == "\n" || character == "\u{0B}" || character == "\u{0C}"
+    }
+
+    /// Whether `byte` is one of the blanks `ast_strip` removes.
+    @inline(__always) static func isBlank(_ byte: UInt8) -> Bool {
+        byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
     }
 
     /// Trims spaces, tabs and line-end characters at both ends, as Asterisk's `ast_strip` does.

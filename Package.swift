@@ -124,6 +124,11 @@ let package = Package(
             path: "Benchmarks/config-bench"
         ),
         .executableTarget(
+            name: "config-edit",
+            dependencies: ["AsteriskConfig"],
+            path: "Examples/ConfigEdit"
+        ),
+        .executableTarget(
             name: "ami-quickstart",
             dependencies: ["AsteriskAMI", "AsteriskTesting"],
             path: "Examples/AMIQuickstart"

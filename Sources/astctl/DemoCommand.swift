@@ -20,8 +20,7 @@ struct DemoCommand: AsyncParsableCommand {
 
         var logger = Logger(label: "astctl.demo")
         logger.logLevel = .warning
-        let ami = AMIClient(
-            configuration: .init(port: server.port, username: "demo", secret: .md5("demo-secret")), logger: logger)
+        let ami = AMIClient(configuration: try DemoConfigScenario.managerLogin(port: server.port, step: step), logger: logger)
         try await ami.connect()
         step("AMI: logged in with an MD5 challenge; banner '\(ami.banner?.line ?? "?")'")
 
@@ -93,6 +92,7 @@ struct DemoCommand: AsyncParsableCommand {
         await server.stop()
 
         try await DemoARIScenario.run(step: step)
+        try DemoConfigScenario.run(step: step)
         let elapsed = clock.now - started
         let (seconds, attoseconds) = elapsed.components
         step("Done in \(seconds * 1000 + attoseconds / 1_000_000_000_000_000) ms")

@@ -53,6 +53,9 @@ extension AstctlProcessSuites {
             #expect(result.output.contains("AGI action: ASYNCAGI BREAK"))
             #expect(result.output.contains("played sound:enter-pin → done"))
             #expect(result.output.contains("ARI: the call left with PIN 4242"))
+            #expect(result.output.contains("Config: manager.conf user [demo] → 127.0.0.1:"))
+            #expect(result.output.contains("Config: extensions.conf [office] 100 → 1 Answer, 2(menu) Background, 3 Dial; hint PJSIP/100"))
+            #expect(result.output.contains("Config: edited line 7: ' same => n,Dial(PJSIP/100,30)'; 1 line changed, 9 kept byte for byte"))
         }
 
         @Test func actionPrintsTheResponseAndListEvents() async throws {

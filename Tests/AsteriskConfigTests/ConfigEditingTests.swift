@@ -105,6 +105,17 @@ struct ConfigEditingTests {
         #expect(doc == before)
     }
 
+    /// Found by the random-mutation test: a new line after one that opens a block comment would be
+    /// swallowed by it; the edit is refused and nothing changes.
+    @Test func editsThatABlockCommentWouldSwallowAreRefused() throws {
+        var doc = try ConfigParser(file: "t.conf").parse("[a]\nx = 1 ;-- opens\n--;\n")
+        let before = doc
+        #expect(throws: ConfigError.self) { try doc.addVariable("y", value: "2", to: "a") }
+        #expect(doc == before)
+        try doc.setVariable("x", to: "3", in: "a")
+        #expect(doc.text == "[a]\nx = 3 ;-- opens\n--;\n")
+    }
+
     @Test func editsOfEverySampleTouchOnlyTheirLines() throws {
         guard let directory = ConfigSamples.directory else { return }
         for name in try ConfigSamples.names() where name != "dbsep.conf" {

@@ -145,7 +145,7 @@ struct ConfigParserTests {
     /// Random damage to valid text never crashes or hangs the parser: it parses or throws.
     @Test func randomMutationsNeverCrash() throws {
         var generator = SystemRandomNumberGenerator()
-        let seed = "[general](!)\nx = 1 ; c\n;-- block\n--;\n[a](general,+)\ny => 2\\;3\n#include \"f.conf\"\n"
+        let seed = "[general](!)\nx = 1 ; c\n;-- block\n--;\n[a](general,+)\ny => 2\\;3\n#include \"f.conf\"\nexten => 1,n(l),Dial(a,b)\nsame => l+1,X\n"
         let alphabet = Array("[]()!+,;-=>#\\\"<> \t\r\nabc")
         for _ in 0..<3000 {
             var bytes = Array(seed)
@@ -158,9 +158,16 @@ struct ConfigParserTests {
                 }
             }
             let text = String(bytes)
-            if let document = try? ConfigParser(file: "fuzz").parse(text) {
+            if var document = try? ConfigParser(file: "fuzz").parse(text) {
                 #expect(document.text == text)
                 _ = try? document.resolvedCategories()
+                _ = try? Dialplan(document)
+                if let category = document.categories.first(where: { !$0.header.isAppend }) {
+                    // An edit either applies (and reads back) or is refused; it never breaks the text around it.
+                    if (try? document.setVariable("exten", to: "1,1,NoOp(x)", in: category.name)) != nil {
+                        #expect(document.categories.first { $0.name.caseInsensitiveEquals(category.name) }?["exten"] == "1,1,NoOp(x)", "\(text.debugDescription) → \(document.text.debugDescription)")
+                    }
+                }
             }
         }
     }

@@ -15,7 +15,8 @@ extension ConfigDocument {
         var added: [String] = []
         if let last = lines.last, last.element != .blank { added.append("") }
         added.append(header)
-        try edit { lines in ConfigEditText.insert(added, at: lines.count, into: &lines) }
+        let before = count(of: name)
+        try edit({ lines in ConfigEditText.insert(added, at: lines.count, into: &lines) }) { $0.count(of: name) == before + 1 }
     }
 
     /// Removes a category section: its header and the lines up to the next header, except the
@@ -24,7 +25,8 @@ extension ConfigDocument {
         let category = try locate(name, occurrence: occurrence)
         var end = nextHeader(after: category.line)
         while end > category.line + 1, [.blank, .comment].contains(lines[end - 1].element) { end -= 1 }
-        try edit { lines in lines.removeSubrange(category.line..<end) }
+        let before = count(of: name)
+        try edit({ lines in lines.removeSubrange(category.line..<end) }) { $0.count(of: name) == before - 1 }
     }
 
     /// Renames a category section: only the name between `[` and `]` changes.
@@ -36,7 +38,8 @@ extension ConfigDocument {
             throw ConfigError(.invalidEdit, file: file, line: category.line + 1, "the header of [\(name)] is not a plain '[…]' line")
         }
         text.replaceSubrange(text.index(after: open)..<close, with: newName)
-        try edit { lines in lines[category.line].text = text }
+        let before = count(of: newName)
+        try edit({ lines in lines[category.line].text = text }) { $0.count(of: newName) == before + (name.caseInsensitiveEquals(newName) ? 0 : 1) }
     }
 
     /// Sets `name` in a category: the line that gives it its value is changed in place (its last one;
@@ -48,7 +51,7 @@ extension ConfigDocument {
             return try addVariable(name, value: value, to: categoryName, occurrence: occurrence)
         }
         let changed = ConfigEditText.replacingValue(of: lines[entry.line], variable: entry.variable, with: value)
-        try edit { lines in lines[entry.line].text = changed }
+        try edit({ lines in lines[entry.line].text = changed }) { (try? $0.locate(categoryName, occurrence: occurrence))?[name] == value }
     }
 
     /// Adds a `name = value` line (`=>` with `isObject`) after the category's last variable, copying
@@ -62,7 +65,11 @@ extension ConfigDocument {
         let after = category.variables.map(\.line).max() ?? category.line
         let style = category.variables.last.map { ConfigEditText.Style(of: lines[$0.line].text) } ?? ConfigEditText.Style()
         let text = style.indent + name + (isObject ? style.objectOperator : style.assignment) + ConfigEditText.escape(value)
-        try edit { lines in ConfigEditText.insert([text], at: after + 1, into: &lines) }
+        let before = category.values(of: name).count
+        try edit({ lines in ConfigEditText.insert([text], at: after + 1, into: &lines) }) { edited in
+            guard let category = try? edited.locate(categoryName, occurrence: occurrence) else { return false }
+            return category.values(of: name).count == before + 1 && category[name] == value
+        }
     }
 
     /// Removes the lines of `name` from a category: the one that gives its value, every one with
@@ -78,8 +85,9 @@ extension ConfigDocument {
             throw ConfigError(.invalidEdit, file: file, "[\(categoryName)] has no '\(name)'\(value.map { " with value '\($0)'" } ?? "") to remove")
         }
         let doomed = Set(matching.map(\.line))
-        try edit { lines in
-            lines = lines.enumerated().filter { !doomed.contains($0.offset) }.map(\.element)
+        let before = category.values(of: name).count
+        try edit({ lines in lines = lines.enumerated().filter { !doomed.contains($0.offset) }.map(\.element) }) { edited in
+            (try? edited.locate(categoryName, occurrence: occurrence))?.values(of: name).count == before - doomed.count
         }
     }
 
@@ -105,18 +113,30 @@ extension ConfigDocument {
         return lines.count
     }
 
+    /// How many category sections (not `(+)` ones) are called `name`.
+    private func count(of name: String) -> Int {
+        categories.filter { $0.name.caseInsensitiveEquals(name) && !$0.header.isAppend }.count
+    }
+
     /// Applies a change to the lines and parses the result again, so every line's meaning stays
-    /// true; an edit that leaves the document unparseable is undone and reported.
-    private mutating func edit(_ change: (inout [ConfigLine]) -> Void) throws(ConfigError) {
+    /// true; an edit that leaves the document unparseable, or that does not read back as intended
+    /// (a new line inside a `;-- --;` block comment), is undone and reported.
+    private mutating func edit(_ change: (inout [ConfigLine]) -> Void, verify: (ConfigDocument) -> Bool) throws(ConfigError) {
         var changed = lines
         change(&changed)
         let text = changed.map { $0.text + $0.ending }.joined()
+        var reparsed: ConfigDocument
         do {
-            var reparsed = try ConfigParser(file: file, variablesOutsideCategoriesAreErrors: false).parse(text)
-            reparsed.encoding = encoding
-            self = reparsed
+            reparsed = try ConfigParser(file: file, variablesOutsideCategoriesAreErrors: false).parse(text)
         } catch {
             throw ConfigError(.invalidEdit, file: file, line: error.line, column: error.column, "the edit would make the file unreadable: \(error.message)")
         }
+        reparsed.encoding = encoding
+        guard verify(reparsed) else {
+            throw ConfigError(
+                .invalidEdit, file: file,
+                "the edit would not read back as intended (does a ';--' block comment swallow the changed line?); nothing was changed")
+        }
+        self = reparsed
     }
 }

@@ -119,7 +119,7 @@ private struct LoadState {
             warnings.append(ConfigError(.syntax, file: file, line: line, column: 1, "'#\(directive.word)' needs an argument; Asterisk skips it"))
             return
         }
-        guard chain.count < loader.maximumDepth else {
+        if directive.kind != .unknown, chain.count >= loader.maximumDepth {
             throw ConfigError(
                 .includeCycle, file: file, line: line, column: 1,
                 "includes nest more than \(loader.maximumDepth) files deep: \(Self.describe(chain))")

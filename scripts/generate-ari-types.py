@@ -130,7 +130,53 @@ def struct_source(models, name, kind):
                 lines.append('        case %s = "%s"' % (declared(prop_name), key))
         lines.append("    }")
     lines.append("}")
+    lines += reader_extension(swift_name, props, models, kind)
     return swift_name, "\n".join(lines) + "\n"
+
+
+def reader_extension(swift_name, props, models, kind):
+    """`init(reading:)`: the type read straight from JSON bytes by ARIJSONReader, with Codable's rules
+    (a missing or null required member is an error, unknown members are skipped, the last of a repeated
+    member wins)."""
+    members = []
+    used = set()
+    for key, prop in props:
+        if kind == "event" and key == "type":
+            continue
+        prop_name = camel(key)
+        while prop_name in used:
+            prop_name += "Value"
+        used.add(prop_name)
+        required = bool(prop.get("required")) and not (kind == "event" and key in ("application", "timestamp"))
+        members.append((key, prop_name, swift_type(prop["type"], models), required))
+    lines = ["", "extension %s: ARIJSONReadable {" % swift_name,
+             "    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {"]
+    for number, (_, _, swift, _) in enumerate(members):
+        lines.append("        var m%d: %s?" % (number, swift))
+    lines.append("        try reader.beginObject()")
+    lines.append("        while let key = try reader.nextKey() {")
+    if members:
+        lines.append("            switch key {")
+        for number, (key, _, swift, required) in enumerate(members):
+            read = "try %s(reading: &reader)" % swift if required else "try reader.readOptional(%s.self)" % swift
+            lines.append('            case "%s": m%d = %s' % (key, number, read))
+        lines.append("            default: try reader.skipValue()")
+        lines.append("            }")
+    else:
+        lines.append("            try reader.skipValue()")
+    lines.append("        }")
+    for number, (key, _, _, required) in enumerate(members):
+        if required:
+            lines.append('        guard let m%d else { throw reader.missing("%s") }' % (number, key))
+    arguments = ", ".join("%s: m%d" % (label(name), number) for number, (_, name, _, _) in enumerate(members))
+    lines.append("        self.init(%s)" % arguments)
+    lines.append("    }")
+    lines.append("}")
+    return lines
+
+
+def label(name):
+    return "`%s`" % name if name in ("inout", "var", "let") else name
 
 
 def channel_expression(models, name):
@@ -155,19 +201,26 @@ def event_enum(events, models):
     lines.append("    /// A type this library does not know (or one that failed to decode), with the raw JSON.")
     lines.append("    case unknown(type: String, json: ARIJSON)")
     lines.append("")
-    lines.append("    /// Decodes one WebSocket message (reusing `decoder` when given). A known type that fails to decode")
-    lines.append("    /// becomes `.unknown`.")
-    lines.append("    public static func decode(_ data: Data, decoder: JSONDecoder = JSONDecoder()) throws(ARIError) -> ARIEvent {")
-    lines.append("        let type = try ARIEventTypeProbe.type(of: data, decoder: decoder)")
-    lines.append("        do {")
-    lines.append("            switch type {")
+    lines.append("    /// Decodes one WebSocket message. A known type that fails to decode becomes `.unknown`.")
+    lines.append("    /// - Throws: ``ARIError`` `.malformedEvent` when the message is not a JSON object with a string `type`.")
+    lines.append("    public static func decode(_ data: Data) throws(ARIError) -> ARIEvent {")
+    lines.append("        try data.withUnsafeBytes { bytes in Result { () throws(ARIError) in try decode(bytes: bytes) } }.get()")
+    lines.append("    }")
+    lines.append("")
+    lines.append("    /// Decodes one message from its bytes (the WebSocket path: no copy).")
+    lines.append("    static func decode(bytes: UnsafeRawBufferPointer) throws(ARIError) -> ARIEvent {")
+    lines.append("        let type = try ARIEventTypeProbe.type(of: bytes)")
+    lines.append("        if let event = try? typed(bytes, type: type) { return event }")
+    lines.append("        return .unknown(type: type, json: try ARIEventTypeProbe.raw(bytes))")
+    lines.append("    }")
+    lines.append("")
+    lines.append("    /// The typed event for a known `type`; nil for an unknown one.")
+    lines.append("    private static func typed(_ bytes: UnsafeRawBufferPointer, type: String) throws(ARIJSONReader.Failure) -> ARIEvent? {")
+    lines.append("        switch type {")
     for name in events:
-        lines.append('            case "%s": return .%s(try decoder.decode(%s.self, from: data))'
+        lines.append('        case "%s": return .%s(try ARIJSONReader.read(%s.self, from: bytes))'
                      % (name, case_name(name), model_name(name) + "Event"))
-    lines.append("            default: return .unknown(type: type, json: try ARIEventTypeProbe.raw(data, decoder: decoder))")
-    lines.append("            }")
-    lines.append("        } catch {")
-    lines.append("            return .unknown(type: type, json: try ARIEventTypeProbe.raw(data, decoder: decoder))")
+    lines.append("        default: return nil")
     lines.append("        }")
     lines.append("    }")
     lines.append("")

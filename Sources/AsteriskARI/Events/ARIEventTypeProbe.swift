@@ -1,47 +1,57 @@
 import Foundation
 
-/// Reads an event message's `type` without building the whole JSON tree first.
+/// Reads an event message's `type` without decoding the whole message first.
 enum ARIEventTypeProbe {
-    private struct Probe: Decodable {
-        let type: String?
-    }
-
     /// The `type` of a message.
     /// - Throws: ``ARIError`` `.malformedEvent` when the message is not a JSON object with a string `type`.
-    static func type(of data: Data, decoder: JSONDecoder) throws(ARIError) -> String {
-        if let type = leadingType(of: data) { return type }
-        let probe: Probe
+    static func type(of bytes: UnsafeRawBufferPointer) throws(ARIError) -> String {
+        if let type = leadingType(of: bytes) { return type }
+        var reader = ARIJSONReader(bytes)
+        var type: String?
         do {
-            probe = try decoder.decode(Probe.self, from: data)
+            try reader.beginObject()
+            while let key = try reader.nextKey() {
+                if key == "type" { type = try reader.readOptional(String.self) } else { try reader.skipValue() }
+            }
+            try reader.finish()
         } catch {
             throw ARIError(.malformedEvent, "the message is not a JSON object with a string type: \(error)")
         }
-        guard let type = probe.type else { throw ARIError(.malformedEvent, "the message has no type") }
+        guard let type else { throw ARIError(.malformedEvent, "the message has no type") }
         return type
+    }
+
+    /// ``type(of:)-(UnsafeRawBufferPointer)`` for `Data`.
+    static func type(of data: Data) throws(ARIError) -> String {
+        try data.withUnsafeBytes { bytes in Result { () throws(ARIError) in try type(of: bytes) } }.get()
     }
 
     /// Asterisk writes `type` first: `{"type":"StasisStart",…`. Read it straight from the bytes when the
     /// message starts that way and the name is plain ASCII; nil sends the caller to the full probe.
-    static func leadingType(of data: Data) -> String? {
-        let prefix: [UInt8] = Array(#"{"type":""#.utf8)
-        return data.withUnsafeBytes { raw -> String? in
-            guard raw.count > prefix.count, raw.starts(with: prefix) else { return nil }
-            var end = prefix.count
-            while end < raw.count {
-                let byte = raw[end]
-                if byte == UInt8(ascii: "\"") { break }
-                guard byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\\") else { return nil }
-                end += 1
-            }
-            guard end < raw.count, end > prefix.count else { return nil }
-            return String(decoding: UnsafeRawBufferPointer(rebasing: raw[prefix.count..<end]), as: UTF8.self)
+    static func leadingType(of raw: UnsafeRawBufferPointer) -> String? {
+        let prefix: StaticString = #"{"type":""#
+        let count = prefix.utf8CodeUnitCount
+        guard raw.count > count, prefix.withUTF8Buffer({ raw.starts(with: $0) }) else { return nil }
+        var end = count
+        while end < raw.count {
+            let byte = raw[end]
+            if byte == UInt8(ascii: "\"") { break }
+            guard byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\\") else { return nil }
+            end += 1
         }
+        guard end < raw.count, end > count else { return nil }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: raw[count..<end]), as: UTF8.self)
+    }
+
+    /// ``leadingType(of:)-(UnsafeRawBufferPointer)`` for `Data`.
+    static func leadingType(of data: Data) -> String? {
+        data.withUnsafeBytes { leadingType(of: $0) }
     }
 
     /// The whole message as JSON (for `.unknown`).
-    static func raw(_ data: Data, decoder: JSONDecoder) throws(ARIError) -> ARIJSON {
+    static func raw(_ bytes: UnsafeRawBufferPointer) throws(ARIError) -> ARIJSON {
         do {
-            return try decoder.decode(ARIJSON.self, from: data)
+            return try ARIJSONReader.read(ARIJSON.self, from: bytes)
         } catch {
             throw ARIError(.malformedEvent, "the message is not JSON: \(error)")
         }

@@ -51,6 +51,18 @@ extension ARIRequest where Response: Decodable {
     }
 }
 
+extension ARIRequest where Response: Decodable & ARIJSONReadable {
+    /// A request whose answer is one of ARI's models (or a list of them): read straight from the bytes
+    /// by the generated readers, with the rules of its `Decodable` conformance.
+    init(_ method: String, _ path: String, query: [URLQueryItem] = [], body: ARIJSON? = nil, operation: String) {
+        self.init(method: method, path: path, query: query, body: body, operation: operation) { data in
+            try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) throws(ARIJSONReader.Failure) in
+                try ARIJSONReader.read(Response.self, from: bytes)
+            }
+        }
+    }
+}
+
 extension ARIRequest where Response == ARINoContent {
     /// A request answered with no content.
     init(_ method: String, _ path: String, query: [URLQueryItem] = [], body: ARIJSON? = nil, operation: String) {

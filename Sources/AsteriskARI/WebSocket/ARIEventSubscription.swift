@@ -69,7 +69,6 @@ public final class ARIEventSubscription: AsyncSequence, Sendable {
     public struct Iterator: AsyncIteratorProtocol {
         var base: AsyncThrowingStream<Item, any Error>.Iterator
         let logger: Logger
-        let decoder = JSONDecoder()
         var pending = ArraySlice<ByteBuffer>()
 
         init(base: AsyncThrowingStream<Item, any Error>.Iterator, logger: Logger) {
@@ -82,7 +81,9 @@ public final class ARIEventSubscription: AsyncSequence, Sendable {
             while true {
                 while let buffer = pending.popFirst() {
                     do {
-                        return .event(try ARIEvent.decode(Data(buffer.readableBytesView), decoder: decoder))
+                        return .event(try buffer.withUnsafeReadableBytes { (bytes: UnsafeRawBufferPointer) throws(ARIError) in
+                            try ARIEvent.decode(bytes: bytes)
+                        })
                     } catch {
                         logger.warning("ARI message skipped", metadata: ["asterisk.error": "\(error)"])
                     }

@@ -18,3 +18,21 @@ public struct ARIApplicationReplacedEvent: ARITypedEvent {
         case timestamp
     }
 }
+
+extension ARIApplicationReplacedEvent: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "asterisk_id": m0 = try reader.readOptional(String.self)
+            case "application": m1 = try reader.readOptional(String.self)
+            case "timestamp": m2 = try reader.readOptional(String.self)
+            default: try reader.skipValue()
+            }
+        }
+        self.init(asteriskID: m0, application: m1, timestamp: m2)
+    }
+}

@@ -66,3 +66,58 @@ public struct ARIBridgeAttendedTransferEvent: ARITypedEvent {
         case destinationThreewayBridge = "destination_threeway_bridge"
     }
 }
+
+extension ARIBridgeAttendedTransferEvent: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: ARIChannel?
+        var m4: ARIChannel?
+        var m5: ARIChannel?
+        var m6: ARIChannel?
+        var m7: ARIChannel?
+        var m8: String?
+        var m9: Bool?
+        var m10: ARIBridge?
+        var m11: ARIBridge?
+        var m12: String?
+        var m13: String?
+        var m14: String?
+        var m15: ARIChannel?
+        var m16: ARIChannel?
+        var m17: ARIChannel?
+        var m18: ARIBridge?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "asterisk_id": m0 = try reader.readOptional(String.self)
+            case "application": m1 = try reader.readOptional(String.self)
+            case "timestamp": m2 = try reader.readOptional(String.self)
+            case "transferer_first_leg": m3 = try ARIChannel(reading: &reader)
+            case "transferer_second_leg": m4 = try ARIChannel(reading: &reader)
+            case "replace_channel": m5 = try reader.readOptional(ARIChannel.self)
+            case "transferee": m6 = try reader.readOptional(ARIChannel.self)
+            case "transfer_target": m7 = try reader.readOptional(ARIChannel.self)
+            case "result": m8 = try String(reading: &reader)
+            case "is_external": m9 = try Bool(reading: &reader)
+            case "transferer_first_leg_bridge": m10 = try reader.readOptional(ARIBridge.self)
+            case "transferer_second_leg_bridge": m11 = try reader.readOptional(ARIBridge.self)
+            case "destination_type": m12 = try String(reading: &reader)
+            case "destination_bridge": m13 = try reader.readOptional(String.self)
+            case "destination_application": m14 = try reader.readOptional(String.self)
+            case "destination_link_first_leg": m15 = try reader.readOptional(ARIChannel.self)
+            case "destination_link_second_leg": m16 = try reader.readOptional(ARIChannel.self)
+            case "destination_threeway_channel": m17 = try reader.readOptional(ARIChannel.self)
+            case "destination_threeway_bridge": m18 = try reader.readOptional(ARIBridge.self)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m3 else { throw reader.missing("transferer_first_leg") }
+        guard let m4 else { throw reader.missing("transferer_second_leg") }
+        guard let m8 else { throw reader.missing("result") }
+        guard let m9 else { throw reader.missing("is_external") }
+        guard let m12 else { throw reader.missing("destination_type") }
+        self.init(asteriskID: m0, application: m1, timestamp: m2, transfererFirstLeg: m3, transfererSecondLeg: m4, replaceChannel: m5, transferee: m6, transferTarget: m7, result: m8, isExternal: m9, transfererFirstLegBridge: m10, transfererSecondLegBridge: m11, destinationType: m12, destinationBridge: m13, destinationApplication: m14, destinationLinkFirstLeg: m15, destinationLinkSecondLeg: m16, destinationThreewayChannel: m17, destinationThreewayBridge: m18)
+    }
+}

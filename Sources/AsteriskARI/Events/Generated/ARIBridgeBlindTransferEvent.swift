@@ -42,3 +42,42 @@ public struct ARIBridgeBlindTransferEvent: ARITypedEvent {
         case bridge
     }
 }
+
+extension ARIBridgeBlindTransferEvent: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: ARIChannel?
+        var m4: ARIChannel?
+        var m5: ARIChannel?
+        var m6: String?
+        var m7: String?
+        var m8: String?
+        var m9: Bool?
+        var m10: ARIBridge?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "asterisk_id": m0 = try reader.readOptional(String.self)
+            case "application": m1 = try reader.readOptional(String.self)
+            case "timestamp": m2 = try reader.readOptional(String.self)
+            case "channel": m3 = try ARIChannel(reading: &reader)
+            case "replace_channel": m4 = try reader.readOptional(ARIChannel.self)
+            case "transferee": m5 = try reader.readOptional(ARIChannel.self)
+            case "exten": m6 = try String(reading: &reader)
+            case "context": m7 = try String(reading: &reader)
+            case "result": m8 = try String(reading: &reader)
+            case "is_external": m9 = try Bool(reading: &reader)
+            case "bridge": m10 = try reader.readOptional(ARIBridge.self)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m3 else { throw reader.missing("channel") }
+        guard let m6 else { throw reader.missing("exten") }
+        guard let m7 else { throw reader.missing("context") }
+        guard let m8 else { throw reader.missing("result") }
+        guard let m9 else { throw reader.missing("is_external") }
+        self.init(asteriskID: m0, application: m1, timestamp: m2, channel: m3, replaceChannel: m4, transferee: m5, exten: m6, context: m7, result: m8, isExternal: m9, bridge: m10)
+    }
+}

@@ -24,3 +24,26 @@ public struct ARIBridgeVideoSourceChangedEvent: ARITypedEvent {
         case oldVideoSourceID = "old_video_source_id"
     }
 }
+
+extension ARIBridgeVideoSourceChangedEvent: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: ARIBridge?
+        var m4: String?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "asterisk_id": m0 = try reader.readOptional(String.self)
+            case "application": m1 = try reader.readOptional(String.self)
+            case "timestamp": m2 = try reader.readOptional(String.self)
+            case "bridge": m3 = try ARIBridge(reading: &reader)
+            case "old_video_source_id": m4 = try reader.readOptional(String.self)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m3 else { throw reader.missing("bridge") }
+        self.init(asteriskID: m0, application: m1, timestamp: m2, bridge: m3, oldVideoSourceID: m4)
+    }
+}

@@ -27,3 +27,30 @@ public struct ARIChannelCallerIdEvent: ARITypedEvent {
         case channel
     }
 }
+
+extension ARIChannelCallerIdEvent: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: Int?
+        var m4: String?
+        var m5: ARIChannel?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "asterisk_id": m0 = try reader.readOptional(String.self)
+            case "application": m1 = try reader.readOptional(String.self)
+            case "timestamp": m2 = try reader.readOptional(String.self)
+            case "caller_presentation": m3 = try Int(reading: &reader)
+            case "caller_presentation_txt": m4 = try String(reading: &reader)
+            case "channel": m5 = try ARIChannel(reading: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m3 else { throw reader.missing("caller_presentation") }
+        guard let m4 else { throw reader.missing("caller_presentation_txt") }
+        guard let m5 else { throw reader.missing("channel") }
+        self.init(asteriskID: m0, application: m1, timestamp: m2, callerPresentation: m3, callerPresentationTxt: m4, channel: m5)
+    }
+}

@@ -30,3 +30,32 @@ public struct ARIChannelDestroyedEvent: ARITypedEvent {
         case channel
     }
 }
+
+extension ARIChannelDestroyedEvent: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: Int?
+        var m4: String?
+        var m5: Int?
+        var m6: ARIChannel?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "asterisk_id": m0 = try reader.readOptional(String.self)
+            case "application": m1 = try reader.readOptional(String.self)
+            case "timestamp": m2 = try reader.readOptional(String.self)
+            case "cause": m3 = try Int(reading: &reader)
+            case "cause_txt": m4 = try String(reading: &reader)
+            case "tech_cause": m5 = try reader.readOptional(Int.self)
+            case "channel": m6 = try ARIChannel(reading: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m3 else { throw reader.missing("cause") }
+        guard let m4 else { throw reader.missing("cause_txt") }
+        guard let m6 else { throw reader.missing("channel") }
+        self.init(asteriskID: m0, application: m1, timestamp: m2, cause: m3, causeTxt: m4, techCause: m5, channel: m6)
+    }
+}

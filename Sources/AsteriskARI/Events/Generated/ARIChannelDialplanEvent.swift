@@ -27,3 +27,30 @@ public struct ARIChannelDialplanEvent: ARITypedEvent {
         case dialplanAppData = "dialplan_app_data"
     }
 }
+
+extension ARIChannelDialplanEvent: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: ARIChannel?
+        var m4: String?
+        var m5: String?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "asterisk_id": m0 = try reader.readOptional(String.self)
+            case "application": m1 = try reader.readOptional(String.self)
+            case "timestamp": m2 = try reader.readOptional(String.self)
+            case "channel": m3 = try ARIChannel(reading: &reader)
+            case "dialplan_app": m4 = try String(reading: &reader)
+            case "dialplan_app_data": m5 = try String(reading: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m3 else { throw reader.missing("channel") }
+        guard let m4 else { throw reader.missing("dialplan_app") }
+        guard let m5 else { throw reader.missing("dialplan_app_data") }
+        self.init(asteriskID: m0, application: m1, timestamp: m2, channel: m3, dialplanApp: m4, dialplanAppData: m5)
+    }
+}

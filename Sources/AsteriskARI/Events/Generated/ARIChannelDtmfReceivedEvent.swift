@@ -27,3 +27,30 @@ public struct ARIChannelDtmfReceivedEvent: ARITypedEvent {
         case channel
     }
 }
+
+extension ARIChannelDtmfReceivedEvent: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: Int?
+        var m5: ARIChannel?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "asterisk_id": m0 = try reader.readOptional(String.self)
+            case "application": m1 = try reader.readOptional(String.self)
+            case "timestamp": m2 = try reader.readOptional(String.self)
+            case "digit": m3 = try String(reading: &reader)
+            case "duration_ms": m4 = try Int(reading: &reader)
+            case "channel": m5 = try ARIChannel(reading: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m3 else { throw reader.missing("digit") }
+        guard let m4 else { throw reader.missing("duration_ms") }
+        guard let m5 else { throw reader.missing("channel") }
+        self.init(asteriskID: m0, application: m1, timestamp: m2, digit: m3, durationMs: m4, channel: m5)
+    }
+}

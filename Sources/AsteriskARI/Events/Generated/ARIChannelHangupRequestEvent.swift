@@ -30,3 +30,30 @@ public struct ARIChannelHangupRequestEvent: ARITypedEvent {
         case channel
     }
 }
+
+extension ARIChannelHangupRequestEvent: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: Int?
+        var m4: Int?
+        var m5: Bool?
+        var m6: ARIChannel?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "asterisk_id": m0 = try reader.readOptional(String.self)
+            case "application": m1 = try reader.readOptional(String.self)
+            case "timestamp": m2 = try reader.readOptional(String.self)
+            case "cause": m3 = try reader.readOptional(Int.self)
+            case "tech_cause": m4 = try reader.readOptional(Int.self)
+            case "soft": m5 = try reader.readOptional(Bool.self)
+            case "channel": m6 = try ARIChannel(reading: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m6 else { throw reader.missing("channel") }
+        self.init(asteriskID: m0, application: m1, timestamp: m2, cause: m3, techCause: m4, soft: m5, channel: m6)
+    }
+}

@@ -21,3 +21,24 @@ public struct ARIChannelToneDetectedEvent: ARITypedEvent {
         case channel
     }
 }
+
+extension ARIChannelToneDetectedEvent: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: ARIChannel?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "asterisk_id": m0 = try reader.readOptional(String.self)
+            case "application": m1 = try reader.readOptional(String.self)
+            case "timestamp": m2 = try reader.readOptional(String.self)
+            case "channel": m3 = try ARIChannel(reading: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m3 else { throw reader.missing("channel") }
+        self.init(asteriskID: m0, application: m1, timestamp: m2, channel: m3)
+    }
+}

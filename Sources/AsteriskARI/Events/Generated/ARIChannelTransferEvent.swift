@@ -27,3 +27,29 @@ public struct ARIChannelTransferEvent: ARITypedEvent {
         case referredBy = "referred_by"
     }
 }
+
+extension ARIChannelTransferEvent: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: ARIReferTo?
+        var m5: ARIReferredBy?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "asterisk_id": m0 = try reader.readOptional(String.self)
+            case "application": m1 = try reader.readOptional(String.self)
+            case "timestamp": m2 = try reader.readOptional(String.self)
+            case "state": m3 = try reader.readOptional(String.self)
+            case "refer_to": m4 = try ARIReferTo(reading: &reader)
+            case "referred_by": m5 = try ARIReferredBy(reading: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m4 else { throw reader.missing("refer_to") }
+        guard let m5 else { throw reader.missing("referred_by") }
+        self.init(asteriskID: m0, application: m1, timestamp: m2, state: m3, referTo: m4, referredBy: m5)
+    }
+}

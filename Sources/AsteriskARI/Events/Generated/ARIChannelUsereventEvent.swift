@@ -33,3 +33,33 @@ public struct ARIChannelUsereventEvent: ARITypedEvent {
         case userevent
     }
 }
+
+extension ARIChannelUsereventEvent: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: ARIChannel?
+        var m5: ARIBridge?
+        var m6: ARIEndpoint?
+        var m7: ARIJSON?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "asterisk_id": m0 = try reader.readOptional(String.self)
+            case "application": m1 = try reader.readOptional(String.self)
+            case "timestamp": m2 = try reader.readOptional(String.self)
+            case "eventname": m3 = try String(reading: &reader)
+            case "channel": m4 = try reader.readOptional(ARIChannel.self)
+            case "bridge": m5 = try reader.readOptional(ARIBridge.self)
+            case "endpoint": m6 = try reader.readOptional(ARIEndpoint.self)
+            case "userevent": m7 = try ARIJSON(reading: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m3 else { throw reader.missing("eventname") }
+        guard let m7 else { throw reader.missing("userevent") }
+        self.init(asteriskID: m0, application: m1, timestamp: m2, eventname: m3, channel: m4, bridge: m5, endpoint: m6, userevent: m7)
+    }
+}

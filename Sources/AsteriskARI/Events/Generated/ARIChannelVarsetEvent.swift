@@ -27,3 +27,29 @@ public struct ARIChannelVarsetEvent: ARITypedEvent {
         case channel
     }
 }
+
+extension ARIChannelVarsetEvent: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: String?
+        var m5: ARIChannel?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "asterisk_id": m0 = try reader.readOptional(String.self)
+            case "application": m1 = try reader.readOptional(String.self)
+            case "timestamp": m2 = try reader.readOptional(String.self)
+            case "variable": m3 = try String(reading: &reader)
+            case "value": m4 = try String(reading: &reader)
+            case "channel": m5 = try reader.readOptional(ARIChannel.self)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m3 else { throw reader.missing("variable") }
+        guard let m4 else { throw reader.missing("value") }
+        self.init(asteriskID: m0, application: m1, timestamp: m2, variable: m3, value: m4, channel: m5)
+    }
+}

@@ -21,3 +21,24 @@ public struct ARIDeviceStateChangedEvent: ARITypedEvent {
         case deviceState = "device_state"
     }
 }
+
+extension ARIDeviceStateChangedEvent: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: ARIDeviceState?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "asterisk_id": m0 = try reader.readOptional(String.self)
+            case "application": m1 = try reader.readOptional(String.self)
+            case "timestamp": m2 = try reader.readOptional(String.self)
+            case "device_state": m3 = try ARIDeviceState(reading: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m3 else { throw reader.missing("device_state") }
+        self.init(asteriskID: m0, application: m1, timestamp: m2, deviceState: m3)
+    }
+}

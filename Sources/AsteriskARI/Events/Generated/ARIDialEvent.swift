@@ -36,3 +36,35 @@ public struct ARIDialEvent: ARITypedEvent {
         case dialstatus
     }
 }
+
+extension ARIDialEvent: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: ARIChannel?
+        var m4: ARIChannel?
+        var m5: String?
+        var m6: ARIChannel?
+        var m7: String?
+        var m8: String?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "asterisk_id": m0 = try reader.readOptional(String.self)
+            case "application": m1 = try reader.readOptional(String.self)
+            case "timestamp": m2 = try reader.readOptional(String.self)
+            case "caller": m3 = try reader.readOptional(ARIChannel.self)
+            case "peer": m4 = try ARIChannel(reading: &reader)
+            case "forward": m5 = try reader.readOptional(String.self)
+            case "forwarded": m6 = try reader.readOptional(ARIChannel.self)
+            case "dialstring": m7 = try reader.readOptional(String.self)
+            case "dialstatus": m8 = try String(reading: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m4 else { throw reader.missing("peer") }
+        guard let m8 else { throw reader.missing("dialstatus") }
+        self.init(asteriskID: m0, application: m1, timestamp: m2, caller: m3, peer: m4, forward: m5, forwarded: m6, dialstring: m7, dialstatus: m8)
+    }
+}

@@ -99,62 +99,69 @@ public enum ARIEvent: Sendable, Hashable {
     /// A type this library does not know (or one that failed to decode), with the raw JSON.
     case unknown(type: String, json: ARIJSON)
 
-    /// Decodes one WebSocket message (reusing `decoder` when given). A known type that fails to decode
-    /// becomes `.unknown`.
-    public static func decode(_ data: Data, decoder: JSONDecoder = JSONDecoder()) throws(ARIError) -> ARIEvent {
-        let type = try ARIEventTypeProbe.type(of: data, decoder: decoder)
-        do {
-            switch type {
-            case "ApplicationMoveFailed": return .applicationMoveFailed(try decoder.decode(ARIApplicationMoveFailedEvent.self, from: data))
-            case "ApplicationRegistered": return .applicationRegistered(try decoder.decode(ARIApplicationRegisteredEvent.self, from: data))
-            case "ApplicationReplaced": return .applicationReplaced(try decoder.decode(ARIApplicationReplacedEvent.self, from: data))
-            case "ApplicationUnregistered": return .applicationUnregistered(try decoder.decode(ARIApplicationUnregisteredEvent.self, from: data))
-            case "BridgeAttendedTransfer": return .bridgeAttendedTransfer(try decoder.decode(ARIBridgeAttendedTransferEvent.self, from: data))
-            case "BridgeBlindTransfer": return .bridgeBlindTransfer(try decoder.decode(ARIBridgeBlindTransferEvent.self, from: data))
-            case "BridgeCreated": return .bridgeCreated(try decoder.decode(ARIBridgeCreatedEvent.self, from: data))
-            case "BridgeDestroyed": return .bridgeDestroyed(try decoder.decode(ARIBridgeDestroyedEvent.self, from: data))
-            case "BridgeMerged": return .bridgeMerged(try decoder.decode(ARIBridgeMergedEvent.self, from: data))
-            case "BridgeVideoSourceChanged": return .bridgeVideoSourceChanged(try decoder.decode(ARIBridgeVideoSourceChangedEvent.self, from: data))
-            case "CallBroadcast": return .callBroadcast(try decoder.decode(ARICallBroadcastEvent.self, from: data))
-            case "CallClaimed": return .callClaimed(try decoder.decode(ARICallClaimedEvent.self, from: data))
-            case "ChannelCallerId": return .channelCallerID(try decoder.decode(ARIChannelCallerIdEvent.self, from: data))
-            case "ChannelConnectedLine": return .channelConnectedLine(try decoder.decode(ARIChannelConnectedLineEvent.self, from: data))
-            case "ChannelCreated": return .channelCreated(try decoder.decode(ARIChannelCreatedEvent.self, from: data))
-            case "ChannelDestroyed": return .channelDestroyed(try decoder.decode(ARIChannelDestroyedEvent.self, from: data))
-            case "ChannelDialplan": return .channelDialplan(try decoder.decode(ARIChannelDialplanEvent.self, from: data))
-            case "ChannelDtmfReceived": return .channelDtmfReceived(try decoder.decode(ARIChannelDtmfReceivedEvent.self, from: data))
-            case "ChannelEnteredBridge": return .channelEnteredBridge(try decoder.decode(ARIChannelEnteredBridgeEvent.self, from: data))
-            case "ChannelHangupRequest": return .channelHangupRequest(try decoder.decode(ARIChannelHangupRequestEvent.self, from: data))
-            case "ChannelHold": return .channelHold(try decoder.decode(ARIChannelHoldEvent.self, from: data))
-            case "ChannelLeftBridge": return .channelLeftBridge(try decoder.decode(ARIChannelLeftBridgeEvent.self, from: data))
-            case "ChannelStateChange": return .channelStateChange(try decoder.decode(ARIChannelStateChangeEvent.self, from: data))
-            case "ChannelTalkingFinished": return .channelTalkingFinished(try decoder.decode(ARIChannelTalkingFinishedEvent.self, from: data))
-            case "ChannelTalkingStarted": return .channelTalkingStarted(try decoder.decode(ARIChannelTalkingStartedEvent.self, from: data))
-            case "ChannelToneDetected": return .channelToneDetected(try decoder.decode(ARIChannelToneDetectedEvent.self, from: data))
-            case "ChannelTransfer": return .channelTransfer(try decoder.decode(ARIChannelTransferEvent.self, from: data))
-            case "ChannelUnhold": return .channelUnhold(try decoder.decode(ARIChannelUnholdEvent.self, from: data))
-            case "ChannelUserevent": return .channelUserevent(try decoder.decode(ARIChannelUsereventEvent.self, from: data))
-            case "ChannelVarset": return .channelVarset(try decoder.decode(ARIChannelVarsetEvent.self, from: data))
-            case "ContactStatusChange": return .contactStatusChange(try decoder.decode(ARIContactStatusChangeEvent.self, from: data))
-            case "DeviceStateChanged": return .deviceStateChanged(try decoder.decode(ARIDeviceStateChangedEvent.self, from: data))
-            case "Dial": return .dial(try decoder.decode(ARIDialEvent.self, from: data))
-            case "EndpointStateChange": return .endpointStateChange(try decoder.decode(ARIEndpointStateChangeEvent.self, from: data))
-            case "MissingParams": return .missingParams(try decoder.decode(ARIMissingParamsEvent.self, from: data))
-            case "PeerStatusChange": return .peerStatusChange(try decoder.decode(ARIPeerStatusChangeEvent.self, from: data))
-            case "PlaybackContinuing": return .playbackContinuing(try decoder.decode(ARIPlaybackContinuingEvent.self, from: data))
-            case "PlaybackFinished": return .playbackFinished(try decoder.decode(ARIPlaybackFinishedEvent.self, from: data))
-            case "PlaybackStarted": return .playbackStarted(try decoder.decode(ARIPlaybackStartedEvent.self, from: data))
-            case "RESTResponse": return .restResponse(try decoder.decode(ARIRESTResponseEvent.self, from: data))
-            case "RecordingFailed": return .recordingFailed(try decoder.decode(ARIRecordingFailedEvent.self, from: data))
-            case "RecordingFinished": return .recordingFinished(try decoder.decode(ARIRecordingFinishedEvent.self, from: data))
-            case "RecordingStarted": return .recordingStarted(try decoder.decode(ARIRecordingStartedEvent.self, from: data))
-            case "StasisEnd": return .stasisEnd(try decoder.decode(ARIStasisEndEvent.self, from: data))
-            case "StasisStart": return .stasisStart(try decoder.decode(ARIStasisStartEvent.self, from: data))
-            case "TextMessageReceived": return .textMessageReceived(try decoder.decode(ARITextMessageReceivedEvent.self, from: data))
-            default: return .unknown(type: type, json: try ARIEventTypeProbe.raw(data, decoder: decoder))
-            }
-        } catch {
-            return .unknown(type: type, json: try ARIEventTypeProbe.raw(data, decoder: decoder))
+    /// Decodes one WebSocket message. A known type that fails to decode becomes `.unknown`.
+    /// - Throws: ``ARIError`` `.malformedEvent` when the message is not a JSON object with a string `type`.
+    public static func decode(_ data: Data) throws(ARIError) -> ARIEvent {
+        try data.withUnsafeBytes { bytes in Result { () throws(ARIError) in try decode(bytes: bytes) } }.get()
+    }
+
+    /// Decodes one message from its bytes (the WebSocket path: no copy).
+    static func decode(bytes: UnsafeRawBufferPointer) throws(ARIError) -> ARIEvent {
+        let type = try ARIEventTypeProbe.type(of: bytes)
+        if let event = try? typed(bytes, type: type) { return event }
+        return .unknown(type: type, json: try ARIEventTypeProbe.raw(bytes))
+    }
+
+    /// The typed event for a known `type`; nil for an unknown one.
+    private static func typed(_ bytes: UnsafeRawBufferPointer, type: String) throws(ARIJSONReader.Failure) -> ARIEvent? {
+        switch type {
+        case "ApplicationMoveFailed": return .applicationMoveFailed(try ARIJSONReader.read(ARIApplicationMoveFailedEvent.self, from: bytes))
+        case "ApplicationRegistered": return .applicationRegistered(try ARIJSONReader.read(ARIApplicationRegisteredEvent.self, from: bytes))
+        case "ApplicationReplaced": return .applicationReplaced(try ARIJSONReader.read(ARIApplicationReplacedEvent.self, from: bytes))
+        case "ApplicationUnregistered": return .applicationUnregistered(try ARIJSONReader.read(ARIApplicationUnregisteredEvent.self, from: bytes))
+        case "BridgeAttendedTransfer": return .bridgeAttendedTransfer(try ARIJSONReader.read(ARIBridgeAttendedTransferEvent.self, from: bytes))
+        case "BridgeBlindTransfer": return .bridgeBlindTransfer(try ARIJSONReader.read(ARIBridgeBlindTransferEvent.self, from: bytes))
+        case "BridgeCreated": return .bridgeCreated(try ARIJSONReader.read(ARIBridgeCreatedEvent.self, from: bytes))
+        case "BridgeDestroyed": return .bridgeDestroyed(try ARIJSONReader.read(ARIBridgeDestroyedEvent.self, from: bytes))
+        case "BridgeMerged": return .bridgeMerged(try ARIJSONReader.read(ARIBridgeMergedEvent.self, from: bytes))
+        case "BridgeVideoSourceChanged": return .bridgeVideoSourceChanged(try ARIJSONReader.read(ARIBridgeVideoSourceChangedEvent.self, from: bytes))
+        case "CallBroadcast": return .callBroadcast(try ARIJSONReader.read(ARICallBroadcastEvent.self, from: bytes))
+        case "CallClaimed": return .callClaimed(try ARIJSONReader.read(ARICallClaimedEvent.self, from: bytes))
+        case "ChannelCallerId": return .channelCallerID(try ARIJSONReader.read(ARIChannelCallerIdEvent.self, from: bytes))
+        case "ChannelConnectedLine": return .channelConnectedLine(try ARIJSONReader.read(ARIChannelConnectedLineEvent.self, from: bytes))
+        case "ChannelCreated": return .channelCreated(try ARIJSONReader.read(ARIChannelCreatedEvent.self, from: bytes))
+        case "ChannelDestroyed": return .channelDestroyed(try ARIJSONReader.read(ARIChannelDestroyedEvent.self, from: bytes))
+        case "ChannelDialplan": return .channelDialplan(try ARIJSONReader.read(ARIChannelDialplanEvent.self, from: bytes))
+        case "ChannelDtmfReceived": return .channelDtmfReceived(try ARIJSONReader.read(ARIChannelDtmfReceivedEvent.self, from: bytes))
+        case "ChannelEnteredBridge": return .channelEnteredBridge(try ARIJSONReader.read(ARIChannelEnteredBridgeEvent.self, from: bytes))
+        case "ChannelHangupRequest": return .channelHangupRequest(try ARIJSONReader.read(ARIChannelHangupRequestEvent.self, from: bytes))
+        case "ChannelHold": return .channelHold(try ARIJSONReader.read(ARIChannelHoldEvent.self, from: bytes))
+        case "ChannelLeftBridge": return .channelLeftBridge(try ARIJSONReader.read(ARIChannelLeftBridgeEvent.self, from: bytes))
+        case "ChannelStateChange": return .channelStateChange(try ARIJSONReader.read(ARIChannelStateChangeEvent.self, from: bytes))
+        case "ChannelTalkingFinished": return .channelTalkingFinished(try ARIJSONReader.read(ARIChannelTalkingFinishedEvent.self, from: bytes))
+        case "ChannelTalkingStarted": return .channelTalkingStarted(try ARIJSONReader.read(ARIChannelTalkingStartedEvent.self, from: bytes))
+        case "ChannelToneDetected": return .channelToneDetected(try ARIJSONReader.read(ARIChannelToneDetectedEvent.self, from: bytes))
+        case "ChannelTransfer": return .channelTransfer(try ARIJSONReader.read(ARIChannelTransferEvent.self, from: bytes))
+        case "ChannelUnhold": return .channelUnhold(try ARIJSONReader.read(ARIChannelUnholdEvent.self, from: bytes))
+        case "ChannelUserevent": return .channelUserevent(try ARIJSONReader.read(ARIChannelUsereventEvent.self, from: bytes))
+        case "ChannelVarset": return .channelVarset(try ARIJSONReader.read(ARIChannelVarsetEvent.self, from: bytes))
+        case "ContactStatusChange": return .contactStatusChange(try ARIJSONReader.read(ARIContactStatusChangeEvent.self, from: bytes))
+        case "DeviceStateChanged": return .deviceStateChanged(try ARIJSONReader.read(ARIDeviceStateChangedEvent.self, from: bytes))
+        case "Dial": return .dial(try ARIJSONReader.read(ARIDialEvent.self, from: bytes))
+        case "EndpointStateChange": return .endpointStateChange(try ARIJSONReader.read(ARIEndpointStateChangeEvent.self, from: bytes))
+        case "MissingParams": return .missingParams(try ARIJSONReader.read(ARIMissingParamsEvent.self, from: bytes))
+        case "PeerStatusChange": return .peerStatusChange(try ARIJSONReader.read(ARIPeerStatusChangeEvent.self, from: bytes))
+        case "PlaybackContinuing": return .playbackContinuing(try ARIJSONReader.read(ARIPlaybackContinuingEvent.self, from: bytes))
+        case "PlaybackFinished": return .playbackFinished(try ARIJSONReader.read(ARIPlaybackFinishedEvent.self, from: bytes))
+        case "PlaybackStarted": return .playbackStarted(try ARIJSONReader.read(ARIPlaybackStartedEvent.self, from: bytes))
+        case "RESTResponse": return .restResponse(try ARIJSONReader.read(ARIRESTResponseEvent.self, from: bytes))
+        case "RecordingFailed": return .recordingFailed(try ARIJSONReader.read(ARIRecordingFailedEvent.self, from: bytes))
+        case "RecordingFinished": return .recordingFinished(try ARIJSONReader.read(ARIRecordingFinishedEvent.self, from: bytes))
+        case "RecordingStarted": return .recordingStarted(try ARIJSONReader.read(ARIRecordingStartedEvent.self, from: bytes))
+        case "StasisEnd": return .stasisEnd(try ARIJSONReader.read(ARIStasisEndEvent.self, from: bytes))
+        case "StasisStart": return .stasisStart(try ARIJSONReader.read(ARIStasisStartEvent.self, from: bytes))
+        case "TextMessageReceived": return .textMessageReceived(try ARIJSONReader.read(ARITextMessageReceivedEvent.self, from: bytes))
+        default: return nil
         }
     }
 

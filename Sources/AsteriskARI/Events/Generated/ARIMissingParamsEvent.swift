@@ -15,3 +15,20 @@ public struct ARIMissingParamsEvent: ARITypedEvent {
         case params
     }
 }
+
+extension ARIMissingParamsEvent: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: [String]?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "asterisk_id": m0 = try reader.readOptional(String.self)
+            case "params": m1 = try [String](reading: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m1 else { throw reader.missing("params") }
+        self.init(asteriskID: m0, params: m1)
+    }
+}

@@ -39,3 +39,40 @@ public struct ARIRESTResponseEvent: ARITypedEvent {
         case messageBody = "message_body"
     }
 }
+
+extension ARIRESTResponseEvent: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: String?
+        var m5: Int?
+        var m6: String?
+        var m7: String?
+        var m8: String?
+        var m9: String?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "asterisk_id": m0 = try reader.readOptional(String.self)
+            case "application": m1 = try reader.readOptional(String.self)
+            case "timestamp": m2 = try reader.readOptional(String.self)
+            case "transaction_id": m3 = try String(reading: &reader)
+            case "request_id": m4 = try String(reading: &reader)
+            case "status_code": m5 = try Int(reading: &reader)
+            case "reason_phrase": m6 = try String(reading: &reader)
+            case "uri": m7 = try String(reading: &reader)
+            case "content_type": m8 = try reader.readOptional(String.self)
+            case "message_body": m9 = try reader.readOptional(String.self)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m3 else { throw reader.missing("transaction_id") }
+        guard let m4 else { throw reader.missing("request_id") }
+        guard let m5 else { throw reader.missing("status_code") }
+        guard let m6 else { throw reader.missing("reason_phrase") }
+        guard let m7 else { throw reader.missing("uri") }
+        self.init(asteriskID: m0, application: m1, timestamp: m2, transactionID: m3, requestID: m4, statusCode: m5, reasonPhrase: m6, uri: m7, contentType: m8, messageBody: m9)
+    }
+}

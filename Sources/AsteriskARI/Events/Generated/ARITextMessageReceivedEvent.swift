@@ -24,3 +24,26 @@ public struct ARITextMessageReceivedEvent: ARITypedEvent {
         case endpoint
     }
 }
+
+extension ARITextMessageReceivedEvent: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: ARITextMessage?
+        var m4: ARIEndpoint?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "asterisk_id": m0 = try reader.readOptional(String.self)
+            case "application": m1 = try reader.readOptional(String.self)
+            case "timestamp": m2 = try reader.readOptional(String.self)
+            case "message": m3 = try ARITextMessage(reading: &reader)
+            case "endpoint": m4 = try reader.readOptional(ARIEndpoint.self)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m3 else { throw reader.missing("message") }
+        self.init(asteriskID: m0, application: m1, timestamp: m2, message: m3, endpoint: m4)
+    }
+}

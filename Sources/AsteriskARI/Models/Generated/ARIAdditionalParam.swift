@@ -12,3 +12,21 @@ public struct ARIAdditionalParam: Codable, Sendable, Hashable {
         case parameterValue = "parameter_value"
     }
 }
+
+extension ARIAdditionalParam: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "parameter_name": m0 = try String(reading: &reader)
+            case "parameter_value": m1 = try String(reading: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m0 else { throw reader.missing("parameter_name") }
+        guard let m1 else { throw reader.missing("parameter_value") }
+        self.init(parameterName: m0, parameterValue: m1)
+    }
+}

@@ -27,3 +27,36 @@ public struct ARIApplication: Codable, Sendable, Hashable {
         case eventsDisallowed = "events_disallowed"
     }
 }
+
+extension ARIApplication: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: [String]?
+        var m2: [String]?
+        var m3: [String]?
+        var m4: [String]?
+        var m5: [ARIJSON]?
+        var m6: [ARIJSON]?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "name": m0 = try String(reading: &reader)
+            case "channel_ids": m1 = try [String](reading: &reader)
+            case "bridge_ids": m2 = try [String](reading: &reader)
+            case "endpoint_ids": m3 = try [String](reading: &reader)
+            case "device_names": m4 = try [String](reading: &reader)
+            case "events_allowed": m5 = try [ARIJSON](reading: &reader)
+            case "events_disallowed": m6 = try [ARIJSON](reading: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m0 else { throw reader.missing("name") }
+        guard let m1 else { throw reader.missing("channel_ids") }
+        guard let m2 else { throw reader.missing("bridge_ids") }
+        guard let m3 else { throw reader.missing("endpoint_ids") }
+        guard let m4 else { throw reader.missing("device_names") }
+        guard let m5 else { throw reader.missing("events_allowed") }
+        guard let m6 else { throw reader.missing("events_disallowed") }
+        self.init(name: m0, channelIds: m1, bridgeIds: m2, endpointIds: m3, deviceNames: m4, eventsAllowed: m5, eventsDisallowed: m6)
+    }
+}

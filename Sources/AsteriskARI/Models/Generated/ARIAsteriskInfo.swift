@@ -18,3 +18,23 @@ public struct ARIAsteriskInfo: Codable, Sendable, Hashable {
         case status
     }
 }
+
+extension ARIAsteriskInfo: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: ARIBuildInfo?
+        var m1: ARISystemInfo?
+        var m2: ARIConfigInfo?
+        var m3: ARIStatusInfo?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "build": m0 = try reader.readOptional(ARIBuildInfo.self)
+            case "system": m1 = try reader.readOptional(ARISystemInfo.self)
+            case "config": m2 = try reader.readOptional(ARIConfigInfo.self)
+            case "status": m3 = try reader.readOptional(ARIStatusInfo.self)
+            default: try reader.skipValue()
+            }
+        }
+        self.init(build: m0, system: m1, config: m2, status: m3)
+    }
+}

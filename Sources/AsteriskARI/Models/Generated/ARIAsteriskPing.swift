@@ -15,3 +15,24 @@ public struct ARIAsteriskPing: Codable, Sendable, Hashable {
         case timestamp
     }
 }
+
+extension ARIAsteriskPing: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "asterisk_id": m0 = try String(reading: &reader)
+            case "ping": m1 = try String(reading: &reader)
+            case "timestamp": m2 = try String(reading: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m0 else { throw reader.missing("asterisk_id") }
+        guard let m1 else { throw reader.missing("ping") }
+        guard let m2 else { throw reader.missing("timestamp") }
+        self.init(asteriskID: m0, ping: m1, timestamp: m2)
+    }
+}

@@ -39,3 +39,45 @@ public struct ARIBridge: Codable, Sendable, Hashable {
         case bridgevars
     }
 }
+
+extension ARIBridge: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: String?
+        var m5: String?
+        var m6: [String]?
+        var m7: String?
+        var m8: String?
+        var m9: String?
+        var m10: ARIJSON?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "id": m0 = try String(reading: &reader)
+            case "technology": m1 = try String(reading: &reader)
+            case "bridge_type": m2 = try String(reading: &reader)
+            case "bridge_class": m3 = try String(reading: &reader)
+            case "creator": m4 = try String(reading: &reader)
+            case "name": m5 = try String(reading: &reader)
+            case "channels": m6 = try [String](reading: &reader)
+            case "video_mode": m7 = try reader.readOptional(String.self)
+            case "video_source_id": m8 = try reader.readOptional(String.self)
+            case "creationtime": m9 = try String(reading: &reader)
+            case "bridgevars": m10 = try reader.readOptional(ARIJSON.self)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m0 else { throw reader.missing("id") }
+        guard let m1 else { throw reader.missing("technology") }
+        guard let m2 else { throw reader.missing("bridge_type") }
+        guard let m3 else { throw reader.missing("bridge_class") }
+        guard let m4 else { throw reader.missing("creator") }
+        guard let m5 else { throw reader.missing("name") }
+        guard let m6 else { throw reader.missing("channels") }
+        guard let m9 else { throw reader.missing("creationtime") }
+        self.init(id: m0, technology: m1, bridgeType: m2, bridgeClass: m3, creator: m4, name: m5, channels: m6, videoMode: m7, videoSourceID: m8, creationtime: m9, bridgevars: m10)
+    }
+}

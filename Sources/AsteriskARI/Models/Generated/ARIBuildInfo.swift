@@ -24,3 +24,33 @@ public struct ARIBuildInfo: Codable, Sendable, Hashable {
         case user
     }
 }
+
+extension ARIBuildInfo: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: String?
+        var m5: String?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "os": m0 = try String(reading: &reader)
+            case "kernel": m1 = try String(reading: &reader)
+            case "options": m2 = try String(reading: &reader)
+            case "machine": m3 = try String(reading: &reader)
+            case "date": m4 = try String(reading: &reader)
+            case "user": m5 = try String(reading: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m0 else { throw reader.missing("os") }
+        guard let m1 else { throw reader.missing("kernel") }
+        guard let m2 else { throw reader.missing("options") }
+        guard let m3 else { throw reader.missing("machine") }
+        guard let m4 else { throw reader.missing("date") }
+        guard let m5 else { throw reader.missing("user") }
+        self.init(os: m0, kernel: m1, options: m2, machine: m3, date: m4, user: m5)
+    }
+}

@@ -45,3 +45,51 @@ public struct ARIChannel: Codable, Sendable, Hashable {
         case tenantid
     }
 }
+
+extension ARIChannel: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: ARICallerID?
+        var m5: ARICallerID?
+        var m6: String?
+        var m7: ARIDialplanCEP?
+        var m8: String?
+        var m9: String?
+        var m10: ARIJSON?
+        var m11: String?
+        var m12: String?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "id": m0 = try String(reading: &reader)
+            case "protocol_id": m1 = try String(reading: &reader)
+            case "name": m2 = try String(reading: &reader)
+            case "state": m3 = try String(reading: &reader)
+            case "caller": m4 = try ARICallerID(reading: &reader)
+            case "connected": m5 = try ARICallerID(reading: &reader)
+            case "accountcode": m6 = try String(reading: &reader)
+            case "dialplan": m7 = try ARIDialplanCEP(reading: &reader)
+            case "creationtime": m8 = try String(reading: &reader)
+            case "language": m9 = try String(reading: &reader)
+            case "channelvars": m10 = try reader.readOptional(ARIJSON.self)
+            case "caller_rdnis": m11 = try reader.readOptional(String.self)
+            case "tenantid": m12 = try reader.readOptional(String.self)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m0 else { throw reader.missing("id") }
+        guard let m1 else { throw reader.missing("protocol_id") }
+        guard let m2 else { throw reader.missing("name") }
+        guard let m3 else { throw reader.missing("state") }
+        guard let m4 else { throw reader.missing("caller") }
+        guard let m5 else { throw reader.missing("connected") }
+        guard let m6 else { throw reader.missing("accountcode") }
+        guard let m7 else { throw reader.missing("dialplan") }
+        guard let m8 else { throw reader.missing("creationtime") }
+        guard let m9 else { throw reader.missing("language") }
+        self.init(id: m0, protocolID: m1, name: m2, state: m3, caller: m4, connected: m5, accountcode: m6, dialplan: m7, creationtime: m8, language: m9, channelvars: m10, callerRdnis: m11, tenantid: m12)
+    }
+}

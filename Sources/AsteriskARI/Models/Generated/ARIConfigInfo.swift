@@ -24,3 +24,30 @@ public struct ARIConfigInfo: Codable, Sendable, Hashable {
         case setid
     }
 }
+
+extension ARIConfigInfo: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        var m2: Int?
+        var m3: Int?
+        var m4: Double?
+        var m5: ARISetId?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "name": m0 = try String(reading: &reader)
+            case "default_language": m1 = try String(reading: &reader)
+            case "max_channels": m2 = try reader.readOptional(Int.self)
+            case "max_open_files": m3 = try reader.readOptional(Int.self)
+            case "max_load": m4 = try reader.readOptional(Double.self)
+            case "setid": m5 = try ARISetId(reading: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m0 else { throw reader.missing("name") }
+        guard let m1 else { throw reader.missing("default_language") }
+        guard let m5 else { throw reader.missing("setid") }
+        self.init(name: m0, defaultLanguage: m1, maxChannels: m2, maxOpenFiles: m3, maxLoad: m4, setid: m5)
+    }
+}

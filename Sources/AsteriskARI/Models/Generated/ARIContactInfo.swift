@@ -18,3 +18,26 @@ public struct ARIContactInfo: Codable, Sendable, Hashable {
         case roundtripUsec = "roundtrip_usec"
     }
 }
+
+extension ARIContactInfo: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "uri": m0 = try String(reading: &reader)
+            case "contact_status": m1 = try String(reading: &reader)
+            case "aor": m2 = try String(reading: &reader)
+            case "roundtrip_usec": m3 = try reader.readOptional(String.self)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m0 else { throw reader.missing("uri") }
+        guard let m1 else { throw reader.missing("contact_status") }
+        guard let m2 else { throw reader.missing("aor") }
+        self.init(uri: m0, contactStatus: m1, aor: m2, roundtripUsec: m3)
+    }
+}

@@ -12,3 +12,21 @@ public struct ARIDeviceState: Codable, Sendable, Hashable {
         case state
     }
 }
+
+extension ARIDeviceState: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "name": m0 = try String(reading: &reader)
+            case "state": m1 = try String(reading: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m0 else { throw reader.missing("name") }
+        guard let m1 else { throw reader.missing("state") }
+        self.init(name: m0, state: m1)
+    }
+}

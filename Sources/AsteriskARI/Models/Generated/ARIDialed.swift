@@ -3,3 +3,13 @@
 /// ARI's `Dialed` model.
 public struct ARIDialed: Codable, Sendable, Hashable {
 }
+
+extension ARIDialed: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            try reader.skipValue()
+        }
+        self.init()
+    }
+}

@@ -21,3 +21,30 @@ public struct ARIDialplanCEP: Codable, Sendable, Hashable {
         case appData = "app_data"
     }
 }
+
+extension ARIDialplanCEP: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        var m2: Int?
+        var m3: String?
+        var m4: String?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "context": m0 = try String(reading: &reader)
+            case "exten": m1 = try String(reading: &reader)
+            case "priority": m2 = try Int(reading: &reader)
+            case "app_name": m3 = try String(reading: &reader)
+            case "app_data": m4 = try String(reading: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m0 else { throw reader.missing("context") }
+        guard let m1 else { throw reader.missing("exten") }
+        guard let m2 else { throw reader.missing("priority") }
+        guard let m3 else { throw reader.missing("app_name") }
+        guard let m4 else { throw reader.missing("app_data") }
+        self.init(context: m0, exten: m1, priority: m2, appName: m3, appData: m4)
+    }
+}

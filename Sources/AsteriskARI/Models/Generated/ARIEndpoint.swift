@@ -18,3 +18,26 @@ public struct ARIEndpoint: Codable, Sendable, Hashable {
         case channelIds = "channel_ids"
     }
 }
+
+extension ARIEndpoint: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: [String]?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "technology": m0 = try String(reading: &reader)
+            case "resource": m1 = try String(reading: &reader)
+            case "state": m2 = try reader.readOptional(String.self)
+            case "channel_ids": m3 = try [String](reading: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m0 else { throw reader.missing("technology") }
+        guard let m1 else { throw reader.missing("resource") }
+        guard let m3 else { throw reader.missing("channel_ids") }
+        self.init(technology: m0, resource: m1, state: m2, channelIds: m3)
+    }
+}

@@ -12,3 +12,21 @@ public struct ARIFormatLangPair: Codable, Sendable, Hashable {
         case format
     }
 }
+
+extension ARIFormatLangPair: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "language": m0 = try String(reading: &reader)
+            case "format": m1 = try String(reading: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m0 else { throw reader.missing("language") }
+        guard let m1 else { throw reader.missing("format") }
+        self.init(language: m0, format: m1)
+    }
+}

@@ -30,3 +30,35 @@ public struct ARILiveRecording: Codable, Sendable, Hashable {
         case cause
     }
 }
+
+extension ARILiveRecording: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: Int?
+        var m5: Int?
+        var m6: Int?
+        var m7: String?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "name": m0 = try String(reading: &reader)
+            case "format": m1 = try String(reading: &reader)
+            case "target_uri": m2 = try String(reading: &reader)
+            case "state": m3 = try String(reading: &reader)
+            case "duration": m4 = try reader.readOptional(Int.self)
+            case "talking_duration": m5 = try reader.readOptional(Int.self)
+            case "silence_duration": m6 = try reader.readOptional(Int.self)
+            case "cause": m7 = try reader.readOptional(String.self)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m0 else { throw reader.missing("name") }
+        guard let m1 else { throw reader.missing("format") }
+        guard let m2 else { throw reader.missing("target_uri") }
+        guard let m3 else { throw reader.missing("state") }
+        self.init(name: m0, format: m1, targetUri: m2, state: m3, duration: m4, talkingDuration: m5, silenceDuration: m6, cause: m7)
+    }
+}

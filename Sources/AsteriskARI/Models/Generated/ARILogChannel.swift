@@ -18,3 +18,27 @@ public struct ARILogChannel: Codable, Sendable, Hashable {
         case configuration
     }
 }
+
+extension ARILogChannel: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "channel": m0 = try String(reading: &reader)
+            case "type": m1 = try String(reading: &reader)
+            case "status": m2 = try String(reading: &reader)
+            case "configuration": m3 = try String(reading: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m0 else { throw reader.missing("channel") }
+        guard let m1 else { throw reader.missing("type") }
+        guard let m2 else { throw reader.missing("status") }
+        guard let m3 else { throw reader.missing("configuration") }
+        self.init(channel: m0, type: m1, status: m2, configuration: m3)
+    }
+}

@@ -15,3 +15,24 @@ public struct ARIMailbox: Codable, Sendable, Hashable {
         case newMessages = "new_messages"
     }
 }
+
+extension ARIMailbox: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: Int?
+        var m2: Int?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "name": m0 = try String(reading: &reader)
+            case "old_messages": m1 = try Int(reading: &reader)
+            case "new_messages": m2 = try Int(reading: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m0 else { throw reader.missing("name") }
+        guard let m1 else { throw reader.missing("old_messages") }
+        guard let m2 else { throw reader.missing("new_messages") }
+        self.init(name: m0, oldMessages: m1, newMessages: m2)
+    }
+}

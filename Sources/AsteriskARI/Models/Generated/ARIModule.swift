@@ -21,3 +21,30 @@ public struct ARIModule: Codable, Sendable, Hashable {
         case supportLevel = "support_level"
     }
 }
+
+extension ARIModule: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        var m2: Int?
+        var m3: String?
+        var m4: String?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "name": m0 = try String(reading: &reader)
+            case "description": m1 = try String(reading: &reader)
+            case "use_count": m2 = try Int(reading: &reader)
+            case "status": m3 = try String(reading: &reader)
+            case "support_level": m4 = try String(reading: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m0 else { throw reader.missing("name") }
+        guard let m1 else { throw reader.missing("description") }
+        guard let m2 else { throw reader.missing("use_count") }
+        guard let m3 else { throw reader.missing("status") }
+        guard let m4 else { throw reader.missing("support_level") }
+        self.init(name: m0, description: m1, useCount: m2, status: m3, supportLevel: m4)
+    }
+}

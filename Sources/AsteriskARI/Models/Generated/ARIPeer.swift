@@ -21,3 +21,26 @@ public struct ARIPeer: Codable, Sendable, Hashable {
         case time
     }
 }
+
+extension ARIPeer: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: String?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "peer_status": m0 = try String(reading: &reader)
+            case "cause": m1 = try reader.readOptional(String.self)
+            case "address": m2 = try reader.readOptional(String.self)
+            case "port": m3 = try reader.readOptional(String.self)
+            case "time": m4 = try reader.readOptional(String.self)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m0 else { throw reader.missing("peer_status") }
+        self.init(peerStatus: m0, cause: m1, address: m2, port: m3, time: m4)
+    }
+}

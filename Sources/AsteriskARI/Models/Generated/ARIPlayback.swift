@@ -24,3 +24,31 @@ public struct ARIPlayback: Codable, Sendable, Hashable {
         case state
     }
 }
+
+extension ARIPlayback: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: String?
+        var m5: String?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "id": m0 = try String(reading: &reader)
+            case "media_uri": m1 = try String(reading: &reader)
+            case "next_media_uri": m2 = try reader.readOptional(String.self)
+            case "target_uri": m3 = try String(reading: &reader)
+            case "language": m4 = try reader.readOptional(String.self)
+            case "state": m5 = try String(reading: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m0 else { throw reader.missing("id") }
+        guard let m1 else { throw reader.missing("media_uri") }
+        guard let m3 else { throw reader.missing("target_uri") }
+        guard let m5 else { throw reader.missing("state") }
+        self.init(id: m0, mediaUri: m1, nextMediaUri: m2, targetUri: m3, language: m4, state: m5)
+    }
+}

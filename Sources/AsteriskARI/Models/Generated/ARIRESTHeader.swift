@@ -12,3 +12,21 @@ public struct ARIRESTHeader: Codable, Sendable, Hashable {
         case value
     }
 }
+
+extension ARIRESTHeader: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "name": m0 = try String(reading: &reader)
+            case "value": m1 = try String(reading: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m0 else { throw reader.missing("name") }
+        guard let m1 else { throw reader.missing("value") }
+        self.init(name: m0, value: m1)
+    }
+}

@@ -30,3 +30,36 @@ public struct ARIRESTRequest: Codable, Sendable, Hashable {
         case messageBody = "message_body"
     }
 }
+
+extension ARIRESTRequest: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: String?
+        var m4: String?
+        var m5: String?
+        var m6: [ARIRESTQueryStringParameter]?
+        var m7: String?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "type": m0 = try String(reading: &reader)
+            case "transaction_id": m1 = try String(reading: &reader)
+            case "request_id": m2 = try String(reading: &reader)
+            case "method": m3 = try String(reading: &reader)
+            case "uri": m4 = try String(reading: &reader)
+            case "content_type": m5 = try reader.readOptional(String.self)
+            case "query_strings": m6 = try reader.readOptional([ARIRESTQueryStringParameter].self)
+            case "message_body": m7 = try reader.readOptional(String.self)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m0 else { throw reader.missing("type") }
+        guard let m1 else { throw reader.missing("transaction_id") }
+        guard let m2 else { throw reader.missing("request_id") }
+        guard let m3 else { throw reader.missing("method") }
+        guard let m4 else { throw reader.missing("uri") }
+        self.init(type: m0, transactionID: m1, requestID: m2, method: m3, uri: m4, contentType: m5, queryStrings: m6, messageBody: m7)
+    }
+}

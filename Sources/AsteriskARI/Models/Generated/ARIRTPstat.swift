@@ -102,3 +102,88 @@ public struct ARIRTPstat: Codable, Sendable, Hashable {
         case channelUniqueid = "channel_uniqueid"
     }
 }
+
+extension ARIRTPstat: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: Int?
+        var m1: Int?
+        var m2: Double?
+        var m3: Double?
+        var m4: Double?
+        var m5: Double?
+        var m6: Double?
+        var m7: Double?
+        var m8: Double?
+        var m9: Double?
+        var m10: Double?
+        var m11: Double?
+        var m12: Int?
+        var m13: Int?
+        var m14: Double?
+        var m15: Double?
+        var m16: Double?
+        var m17: Double?
+        var m18: Double?
+        var m19: Double?
+        var m20: Double?
+        var m21: Double?
+        var m22: Double?
+        var m23: Double?
+        var m24: Double?
+        var m25: Double?
+        var m26: Double?
+        var m27: Int?
+        var m28: Int?
+        var m29: Int?
+        var m30: Int?
+        var m31: String?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "txcount": m0 = try Int(reading: &reader)
+            case "rxcount": m1 = try Int(reading: &reader)
+            case "txjitter": m2 = try reader.readOptional(Double.self)
+            case "rxjitter": m3 = try reader.readOptional(Double.self)
+            case "remote_maxjitter": m4 = try reader.readOptional(Double.self)
+            case "remote_minjitter": m5 = try reader.readOptional(Double.self)
+            case "remote_normdevjitter": m6 = try reader.readOptional(Double.self)
+            case "remote_stdevjitter": m7 = try reader.readOptional(Double.self)
+            case "local_maxjitter": m8 = try reader.readOptional(Double.self)
+            case "local_minjitter": m9 = try reader.readOptional(Double.self)
+            case "local_normdevjitter": m10 = try reader.readOptional(Double.self)
+            case "local_stdevjitter": m11 = try reader.readOptional(Double.self)
+            case "txploss": m12 = try Int(reading: &reader)
+            case "rxploss": m13 = try Int(reading: &reader)
+            case "remote_maxrxploss": m14 = try reader.readOptional(Double.self)
+            case "remote_minrxploss": m15 = try reader.readOptional(Double.self)
+            case "remote_normdevrxploss": m16 = try reader.readOptional(Double.self)
+            case "remote_stdevrxploss": m17 = try reader.readOptional(Double.self)
+            case "local_maxrxploss": m18 = try reader.readOptional(Double.self)
+            case "local_minrxploss": m19 = try reader.readOptional(Double.self)
+            case "local_normdevrxploss": m20 = try reader.readOptional(Double.self)
+            case "local_stdevrxploss": m21 = try reader.readOptional(Double.self)
+            case "rtt": m22 = try reader.readOptional(Double.self)
+            case "maxrtt": m23 = try reader.readOptional(Double.self)
+            case "minrtt": m24 = try reader.readOptional(Double.self)
+            case "normdevrtt": m25 = try reader.readOptional(Double.self)
+            case "stdevrtt": m26 = try reader.readOptional(Double.self)
+            case "local_ssrc": m27 = try Int(reading: &reader)
+            case "remote_ssrc": m28 = try Int(reading: &reader)
+            case "txoctetcount": m29 = try Int(reading: &reader)
+            case "rxoctetcount": m30 = try Int(reading: &reader)
+            case "channel_uniqueid": m31 = try String(reading: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m0 else { throw reader.missing("txcount") }
+        guard let m1 else { throw reader.missing("rxcount") }
+        guard let m12 else { throw reader.missing("txploss") }
+        guard let m13 else { throw reader.missing("rxploss") }
+        guard let m27 else { throw reader.missing("local_ssrc") }
+        guard let m28 else { throw reader.missing("remote_ssrc") }
+        guard let m29 else { throw reader.missing("txoctetcount") }
+        guard let m30 else { throw reader.missing("rxoctetcount") }
+        guard let m31 else { throw reader.missing("channel_uniqueid") }
+        self.init(txcount: m0, rxcount: m1, txjitter: m2, rxjitter: m3, remoteMaxjitter: m4, remoteMinjitter: m5, remoteNormdevjitter: m6, remoteStdevjitter: m7, localMaxjitter: m8, localMinjitter: m9, localNormdevjitter: m10, localStdevjitter: m11, txploss: m12, rxploss: m13, remoteMaxrxploss: m14, remoteMinrxploss: m15, remoteNormdevrxploss: m16, remoteStdevrxploss: m17, localMaxrxploss: m18, localMinrxploss: m19, localNormdevrxploss: m20, localStdevrxploss: m21, rtt: m22, maxrtt: m23, minrtt: m24, normdevrtt: m25, stdevrtt: m26, localSsrc: m27, remoteSsrc: m28, txoctetcount: m29, rxoctetcount: m30, channelUniqueid: m31)
+    }
+}

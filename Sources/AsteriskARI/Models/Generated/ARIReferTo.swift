@@ -18,3 +18,24 @@ public struct ARIReferTo: Codable, Sendable, Hashable {
         case bridge
     }
 }
+
+extension ARIReferTo: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: ARIRequiredDestination?
+        var m1: ARIChannel?
+        var m2: ARIChannel?
+        var m3: ARIBridge?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "requested_destination": m0 = try ARIRequiredDestination(reading: &reader)
+            case "destination_channel": m1 = try reader.readOptional(ARIChannel.self)
+            case "connected_channel": m2 = try reader.readOptional(ARIChannel.self)
+            case "bridge": m3 = try reader.readOptional(ARIBridge.self)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m0 else { throw reader.missing("requested_destination") }
+        self.init(requestedDestination: m0, destinationChannel: m1, connectedChannel: m2, bridge: m3)
+    }
+}

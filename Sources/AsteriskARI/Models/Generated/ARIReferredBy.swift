@@ -15,3 +15,22 @@ public struct ARIReferredBy: Codable, Sendable, Hashable {
         case bridge
     }
 }
+
+extension ARIReferredBy: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: ARIChannel?
+        var m1: ARIChannel?
+        var m2: ARIBridge?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "source_channel": m0 = try ARIChannel(reading: &reader)
+            case "connected_channel": m1 = try reader.readOptional(ARIChannel.self)
+            case "bridge": m2 = try reader.readOptional(ARIBridge.self)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m0 else { throw reader.missing("source_channel") }
+        self.init(sourceChannel: m0, connectedChannel: m1, bridge: m2)
+    }
+}

@@ -15,3 +15,21 @@ public struct ARIRequiredDestination: Codable, Sendable, Hashable {
         case additionalProtocolParams = "additional_protocol_params"
     }
 }
+
+extension ARIRequiredDestination: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        var m2: [ARIAdditionalParam]?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "protocol_id": m0 = try reader.readOptional(String.self)
+            case "destination": m1 = try reader.readOptional(String.self)
+            case "additional_protocol_params": m2 = try reader.readOptional([ARIAdditionalParam].self)
+            default: try reader.skipValue()
+            }
+        }
+        self.init(protocolID: m0, destination: m1, additionalProtocolParams: m2)
+    }
+}

@@ -12,3 +12,21 @@ public struct ARISetId: Codable, Sendable, Hashable {
         case group
     }
 }
+
+extension ARISetId: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "user": m0 = try String(reading: &reader)
+            case "group": m1 = try String(reading: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m0 else { throw reader.missing("user") }
+        guard let m1 else { throw reader.missing("group") }
+        self.init(user: m0, group: m1)
+    }
+}

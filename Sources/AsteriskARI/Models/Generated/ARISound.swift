@@ -15,3 +15,23 @@ public struct ARISound: Codable, Sendable, Hashable {
         case formats
     }
 }
+
+extension ARISound: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        var m2: [ARIFormatLangPair]?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "id": m0 = try String(reading: &reader)
+            case "text": m1 = try reader.readOptional(String.self)
+            case "formats": m2 = try [ARIFormatLangPair](reading: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m0 else { throw reader.missing("id") }
+        guard let m2 else { throw reader.missing("formats") }
+        self.init(id: m0, text: m1, formats: m2)
+    }
+}

@@ -12,3 +12,21 @@ public struct ARIStatusInfo: Codable, Sendable, Hashable {
         case lastReloadTime = "last_reload_time"
     }
 }
+
+extension ARIStatusInfo: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "startup_time": m0 = try String(reading: &reader)
+            case "last_reload_time": m1 = try String(reading: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m0 else { throw reader.missing("startup_time") }
+        guard let m1 else { throw reader.missing("last_reload_time") }
+        self.init(startupTime: m0, lastReloadTime: m1)
+    }
+}

@@ -12,3 +12,21 @@ public struct ARISystemInfo: Codable, Sendable, Hashable {
         case entityID = "entity_id"
     }
 }
+
+extension ARISystemInfo: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "version": m0 = try String(reading: &reader)
+            case "entity_id": m1 = try String(reading: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m0 else { throw reader.missing("version") }
+        guard let m1 else { throw reader.missing("entity_id") }
+        self.init(version: m0, entityID: m1)
+    }
+}

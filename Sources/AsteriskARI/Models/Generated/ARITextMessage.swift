@@ -18,3 +18,26 @@ public struct ARITextMessage: Codable, Sendable, Hashable {
         case variables
     }
 }
+
+extension ARITextMessage: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        var m1: String?
+        var m2: String?
+        var m3: ARIJSON?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "from": m0 = try String(reading: &reader)
+            case "to": m1 = try String(reading: &reader)
+            case "body": m2 = try String(reading: &reader)
+            case "variables": m3 = try reader.readOptional(ARIJSON.self)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m0 else { throw reader.missing("from") }
+        guard let m1 else { throw reader.missing("to") }
+        guard let m2 else { throw reader.missing("body") }
+        self.init(from: m0, to: m1, body: m2, variables: m3)
+    }
+}

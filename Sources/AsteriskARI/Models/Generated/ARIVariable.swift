@@ -9,3 +9,18 @@ public struct ARIVariable: Codable, Sendable, Hashable {
         case value
     }
 }
+
+extension ARIVariable: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: String?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "value": m0 = try String(reading: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m0 else { throw reader.missing("value") }
+        self.init(value: m0)
+    }
+}

@@ -9,3 +9,18 @@ public struct ARIVariables: Codable, Sendable, Hashable {
         case variables
     }
 }
+
+extension ARIVariables: ARIJSONReadable {
+    init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
+        var m0: ARIJSON?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "variables": m0 = try ARIJSON(reading: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let m0 else { throw reader.missing("variables") }
+        self.init(variables: m0)
+    }
+}

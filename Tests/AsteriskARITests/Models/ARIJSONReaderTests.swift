@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+
+@testable import AsteriskARI
+
+@Suite("Reading JSON bytes straight into ARI's types")
+struct ARIJSONReaderTests {
+    private func json(_ text: String) throws -> ARIJSON {
+        try Array(text.utf8).withUnsafeBytes { try ARIJSONReader.read(ARIJSON.self, from: $0) }
+    }
+
+    @Test func valuesOfEveryKind() throws {
+        let value = try json(#" { "s" : "a\"b\\c\/d\n\t\u00e9\ud83d\ude00", "n": -12.5e1, "i": 42, "t": true, "f": false, "z": null, "a": [1, [], {}], "o": {"k": "v"} } "#)
+        #expect(value["s"] == .string("a\"b\\c/d\n\té😀"))
+        #expect(value["n"] == .number(-125))
+        #expect(value["i"] == .number(42))
+        #expect(value["t"] == .bool(true) && value["f"] == .bool(false) && value["z"] == .null)
+        #expect(value["a"] == .array([.number(1), .array([]), .object([:])]))
+        #expect(value["o"]?["k"] == .string("v"))
+        // The same value Foundation reads.
+        #expect(value == (try JSONDecoder().decode(ARIJSON.self, from: Data(#" { "s" : "a\"b\\c\/d\n\t\u00e9\ud83d\ude00", "n": -12.5e1, "i": 42, "t": true, "f": false, "z": null, "a": [1, [], {}], "o": {"k": "v"} } "#.utf8))))
+    }
+
+    @Test func malformedInputIsAnErrorNeverACrash() {
+        let bad = [
+            "", "{", "{\"a\"", "{\"a\":}", "{\"a\":1,}", "{\"a\":1 \"b\":2}", "[1,", "[1 2]", "\"open", "\"bad \\x escape\"",
+            "\"\\ud83d\"", "\"\\udc00\"", "\"\\u12\"", "\"tab\there\"", "tru", "nul", "-", "{} extra", "{\"a\":1}}", "1e",
+            String(repeating: "[", count: 100) + String(repeating: "]", count: 100),
+        ]
+        for text in bad {
+            #expect(throws: ARIJSONReader.Failure.self, "\(text.debugDescription)") { _ = try json(text) }
+        }
+    }
+
+    @Test func wholeNumbersFollowJSONDecoder() throws {
+        func int(_ text: String) throws -> Int { try Array(text.utf8).withUnsafeBytes { try ARIJSONReader.read(Int.self, from: $0) } }
+        #expect(try int("-9007199254740993") == -9_007_199_254_740_993)
+        #expect(try int("1e3") == 1000)
+        #expect(throws: ARIJSONReader.Failure.self) { _ = try int("1.5") }
+        #expect(throws: ARIJSONReader.Failure.self) { _ = try int("99999999999999999999") }
+        #expect(throws: ARIJSONReader.Failure.self) { _ = try int("\"1\"") }
+    }
+
+    /// The generated readers agree with the Codable conformances for every event sample and for
+    /// messages with members missing, null, reordered, repeated or unknown.
+    @Test(arguments: ARIEventSampleTests.samples)
+    func generatedReadersAgreeWithCodable(sample: String) throws {
+        let event = try ARIEvent.decode(Data(sample.utf8))
+        let payload = try #require(event.payload)
+        #expect(try codable(like: payload, Data(sample.utf8)) == hashable(payload))
+        // Another member order, an unknown member, an optional one null.
+        var object = try #require(JSONSerialization.jsonObject(with: Data(sample.utf8)) as? [String: Any])
+        object["zz_unknown"] = ["nested": [1, 2, ["x": NSNull()]]]
+        object["asterisk_id"] = NSNull()
+        let reordered = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        let variant = reordered
+        let fast = try ARIEvent.decode(variant)
+        #expect(fast.payload.map { hashable($0) } == (try? codable(like: payload, variant)), "\(event.type)")
+    }
+
+    /// JSON leaves repeated members open; these readers keep the last, as ``ARIJSON`` objects do.
+    @Test func aRepeatedMemberKeepsItsLastValue() throws {
+        let event = try ARIEvent.decode(Data(#"{"type":"ChannelVarset","variable":"A","value":"1","value":"2","application":"x"}"#.utf8))
+        guard case .channelVarset(let varset) = event else { Issue.record("not decoded: \(event)"); return }
+        #expect(varset.value == "2")
+    }
+
+    /// A required member missing or null makes a known event `.unknown`, as with Codable.
+    @Test func missingRequiredMembersFallBackToUnknown() throws {
+        let missing = try ARIEvent.decode(Data(#"{"type":"StasisStart","application":"a","args":[]}"#.utf8))
+        guard case .unknown(let type, let json) = missing else { Issue.record("decoded without a channel"); return }
+        #expect(type == "StasisStart" && json["application"] == .string("a"))
+        let null = try ARIEvent.decode(Data(#"{"type":"ChannelDestroyed","cause":null,"cause_txt":"x","channel":null}"#.utf8))
+        #expect(null.payload == nil)
+    }
+
+    /// `data` decoded by `JSONDecoder` as the type of `value`.
+    private func codable<T: ARITypedEvent>(like value: T, _ data: Data) throws -> AnyHashable {
+        AnyHashable(try JSONDecoder().decode(T.self, from: data))
+    }
+
+    private func hashable<T: ARITypedEvent>(_ value: T) -> AnyHashable { AnyHashable(value) }
+}

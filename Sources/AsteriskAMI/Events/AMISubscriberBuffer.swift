@@ -114,8 +114,9 @@ final class AMISubscriberBuffer: @unchecked Sendable {
     }
 
     /// Moves everything queued into `batch` (which must be empty), waiting until there is something.
-    /// Returns false when the stream is over; throws the error it ended with.
-    func take(into batch: inout CircularBuffer<AMIQueuedItem>) async throws -> Bool {
+    /// Returns false when the stream is over; throws the error it ended with. Runs on `actor` (the
+    /// caller's), so a consumer on an actor does not hop executors for each batch.
+    func take(into batch: inout CircularBuffer<AMIQueuedItem>, isolation actor: isolated (any Actor)? = #isolation) async throws -> Bool {
         while true {
             enum Step { case delivered, ended(AMIError?), wait }
             let step: Step = lock.withLock {
@@ -140,8 +141,8 @@ final class AMISubscriberBuffer: @unchecked Sendable {
             case .ended(nil): return false
             case .wait:
                 if Task.isCancelled { return false }
-                await withTaskCancellationHandler {
-                    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                await withTaskCancellationHandler(operation: {
+                    await withCheckedContinuation(isolation: actor) { (continuation: CheckedContinuation<Void, Never>) in
                         let resumeNow: Bool = lock.withLock {
                             if !queue.isEmpty || finished || Task.isCancelled { return true }
                             waiter = continuation
@@ -149,10 +150,10 @@ final class AMISubscriberBuffer: @unchecked Sendable {
                         }
                         if resumeNow { continuation.resume() }
                     }
-                } onCancel: {
+                }, onCancel: {
                     let waiter: CheckedContinuation<Void, Never>? = lock.withLock { takeWaiter() }
                     waiter?.resume()
-                }
+                }, isolation: actor)
                 if Task.isCancelled { return false }
             }
         }

@@ -41,6 +41,12 @@ public struct AMISubscription: AsyncSequence, Sendable {
 
         /// The next event or marker; nil when the stream ended; throws the error that ended it.
         public mutating func next() async throws -> AMIStreamElement<AMIEvent>? {
+            try await next(isolation: nil)
+        }
+
+        /// ``next()`` on the caller's actor: a `for try await` loop reads buffered events without
+        /// hopping to another executor for each one.
+        public mutating func next(isolation actor: isolated (any Actor)?) async throws -> AMIStreamElement<AMIEvent>? {
             while true {
                 if let event = run.popFirst() { return .event(event) }
                 if let item = batch.popFirst() {
@@ -50,7 +56,7 @@ public struct AMISubscription: AsyncSequence, Sendable {
                     }
                     continue
                 }
-                guard try await token.buffer.take(into: &batch) else { return nil }
+                guard try await token.buffer.take(into: &batch, isolation: actor) else { return nil }
             }
         }
     }
@@ -88,7 +94,12 @@ public struct AMIEventStream<Event: Sendable>: AsyncSequence, Sendable {
 
         /// The next event; nil when the stream ended.
         public mutating func next() async throws -> Event? {
-            while let item = try await base.next() {
+            try await next(isolation: nil)
+        }
+
+        /// ``next()`` on the caller's actor, without a hop per event.
+        public mutating func next(isolation actor: isolated (any Actor)?) async throws -> Event? {
+            while let item = try await base.next(isolation: actor) {
                 if case .event(let event) = item { return transform(event) }
             }
             return nil

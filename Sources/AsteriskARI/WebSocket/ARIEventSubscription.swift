@@ -78,6 +78,12 @@ public final class ARIEventSubscription: AsyncSequence, Sendable {
 
         /// The next event or marker; nil when the stream ended; throws the error that ended it.
         public mutating func next() async throws -> ARIStreamElement? {
+            try await next(isolation: nil)
+        }
+
+        /// ``next()`` on the caller's actor: a `for try await` loop reads buffered events without
+        /// hopping to another executor for each one.
+        public mutating func next(isolation actor: isolated (any Actor)?) async throws -> ARIStreamElement? {
             while true {
                 while let buffer = pending.popFirst() {
                     do {
@@ -88,7 +94,7 @@ public final class ARIEventSubscription: AsyncSequence, Sendable {
                         logger.warning("ARI message skipped", metadata: ["asterisk.error": "\(error)"])
                     }
                 }
-                guard let item = try await base.next() else { return nil }
+                guard let item = try await base.next(isolation: actor) else { return nil }
                 switch item {
                 case .marker(let marker): return marker
                 case .messages(let buffers): pending = buffers
@@ -113,7 +119,12 @@ public struct ARIEventStream<Event: Sendable>: AsyncSequence, Sendable {
 
         /// The next matching event; nil when the stream ended.
         public mutating func next() async throws -> Event? {
-            while let element = try await base.next() {
+            try await next(isolation: nil)
+        }
+
+        /// ``next()`` on the caller's actor, without a hop per event.
+        public mutating func next(isolation actor: isolated (any Actor)?) async throws -> Event? {
+            while let element = try await base.next(isolation: actor) {
                 if case .event(let event) = element, let value = transform(event) { return value }
             }
             return nil
@@ -136,9 +147,14 @@ public struct ARIRawMessageStream: AsyncSequence, Sendable {
 
         /// The next message's text; nil when the stream ended.
         public mutating func next() async throws -> String? {
+            try await next(isolation: nil)
+        }
+
+        /// ``next()`` on the caller's actor, without a hop per message.
+        public mutating func next(isolation actor: isolated (any Actor)?) async throws -> String? {
             while true {
                 if let buffer = pending.popFirst() { return String(buffer: buffer) }
-                guard let item = try await base.next() else { return nil }
+                guard let item = try await base.next(isolation: actor) else { return nil }
                 if case .messages(let buffers) = item { pending = buffers }
             }
         }

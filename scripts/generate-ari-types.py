@@ -194,7 +194,7 @@ def channel_expression(models, name):
 def event_enum(events, models):
     lines = [HEADER, "import Foundation", "",
              "/// Every event the ARI WebSocket can carry, decoded by its `type`; unknown types stay raw.",
-             "public enum ARIEvent: Sendable, Hashable {"]
+             "public indirect enum ARIEvent: Sendable, Hashable {"]
     for name in events:
         lines.append("    /// `%s`." % name)
         lines.append("    case %s(%s)" % (case_name(name), model_name(name) + "Event"))

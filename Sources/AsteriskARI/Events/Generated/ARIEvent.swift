@@ -3,7 +3,7 @@
 import Foundation
 
 /// Every event the ARI WebSocket can carry, decoded by its `type`; unknown types stay raw.
-public enum ARIEvent: Sendable, Hashable {
+public indirect enum ARIEvent: Sendable, Hashable {
     /// `ApplicationMoveFailed`.
     case applicationMoveFailed(ARIApplicationMoveFailedEvent)
     /// `ApplicationRegistered`.

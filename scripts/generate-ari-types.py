@@ -154,12 +154,12 @@ def reader_extension(swift_name, props, models, kind):
     for number, (_, _, swift, _) in enumerate(members):
         lines.append("        var m%d: %s?" % (number, swift))
     lines.append("        try reader.beginObject()")
-    lines.append("        while let key = try reader.nextKey() {")
+    lines.append("        while let key = try reader.nextMemberKey() {")
     if members:
-        lines.append("            switch key {")
+        lines.append("            switch key.hash {")
         for number, (key, _, swift, required) in enumerate(members):
             read = "try %s(reading: &reader)" % swift if required else "try reader.readOptional(%s.self)" % swift
-            lines.append('            case "%s": m%d = %s' % (key, number, read))
+            lines.append('            case 0x%016x where reader.key(key, is: "%s"): m%d = %s' % (fnv1a(key), key, number, read))
         lines.append("            default: try reader.skipValue()")
         lines.append("            }")
     else:
@@ -173,6 +173,14 @@ def reader_extension(swift_name, props, models, kind):
     lines.append("    }")
     lines.append("}")
     return lines
+
+
+def fnv1a(text):
+    """FNV-1a, 64-bit, of the UTF-8 bytes: what ARIJSONReader.nextMemberKey computes."""
+    value = 0xcbf29ce484222325
+    for byte in text.encode("utf-8"):
+        value = ((value ^ byte) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return value
 
 
 def label(name):

@@ -65,6 +65,13 @@ struct ARIJSONReaderTests {
         #expect(varset.value == "2")
     }
 
+    /// Member names are matched by hash and bytes; one written with escapes still matches.
+    @Test func escapedMemberNamesMatch() throws {
+        let event = try ARIEvent.decode(Data(#"{"type":"ChannelVarset","vari\u0061ble":"A","val\u0075e":"1","valuex":"no","valu":"no"}"#.utf8))
+        guard case .channelVarset(let varset) = event else { Issue.record("not decoded: \(event)"); return }
+        #expect(varset.variable == "A" && varset.value == "1")
+    }
+
     /// A required member missing or null makes a known event `.unknown`, as with Codable.
     @Test func missingRequiredMembersFallBackToUnknown() throws {
         let missing = try ARIEvent.decode(Data(#"{"type":"StasisStart","application":"a","args":[]}"#.utf8))

@@ -89,27 +89,27 @@ extension ARIBridgeAttendedTransferEvent: ARIJSONReadable {
         var m17: ARIChannel?
         var m18: ARIBridge?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "asterisk_id": m0 = try reader.readOptional(String.self)
-            case "application": m1 = try reader.readOptional(String.self)
-            case "timestamp": m2 = try reader.readOptional(String.self)
-            case "transferer_first_leg": m3 = try ARIChannel(reading: &reader)
-            case "transferer_second_leg": m4 = try ARIChannel(reading: &reader)
-            case "replace_channel": m5 = try reader.readOptional(ARIChannel.self)
-            case "transferee": m6 = try reader.readOptional(ARIChannel.self)
-            case "transfer_target": m7 = try reader.readOptional(ARIChannel.self)
-            case "result": m8 = try String(reading: &reader)
-            case "is_external": m9 = try Bool(reading: &reader)
-            case "transferer_first_leg_bridge": m10 = try reader.readOptional(ARIBridge.self)
-            case "transferer_second_leg_bridge": m11 = try reader.readOptional(ARIBridge.self)
-            case "destination_type": m12 = try String(reading: &reader)
-            case "destination_bridge": m13 = try reader.readOptional(String.self)
-            case "destination_application": m14 = try reader.readOptional(String.self)
-            case "destination_link_first_leg": m15 = try reader.readOptional(ARIChannel.self)
-            case "destination_link_second_leg": m16 = try reader.readOptional(ARIChannel.self)
-            case "destination_threeway_channel": m17 = try reader.readOptional(ARIChannel.self)
-            case "destination_threeway_bridge": m18 = try reader.readOptional(ARIBridge.self)
+        while let key = try reader.nextMemberKey() {
+            switch key.hash {
+            case 0x58f7dd461768f317 where reader.key(key, is: "asterisk_id"): m0 = try reader.readOptional(String.self)
+            case 0x7ea73e0b3b45e385 where reader.key(key, is: "application"): m1 = try reader.readOptional(String.self)
+            case 0x5ddc92338ef53403 where reader.key(key, is: "timestamp"): m2 = try reader.readOptional(String.self)
+            case 0x982eba066925308f where reader.key(key, is: "transferer_first_leg"): m3 = try ARIChannel(reading: &reader)
+            case 0x2d4835079c69ca25 where reader.key(key, is: "transferer_second_leg"): m4 = try ARIChannel(reading: &reader)
+            case 0x9e7f90299d8d5947 where reader.key(key, is: "replace_channel"): m5 = try reader.readOptional(ARIChannel.self)
+            case 0x852eaf87acb3d734 where reader.key(key, is: "transferee"): m6 = try reader.readOptional(ARIChannel.self)
+            case 0xf79196c1de94317e where reader.key(key, is: "transfer_target"): m7 = try reader.readOptional(ARIChannel.self)
+            case 0x9b51cd7cd76778c4 where reader.key(key, is: "result"): m8 = try String(reading: &reader)
+            case 0x69e67dd87be6442d where reader.key(key, is: "is_external"): m9 = try Bool(reading: &reader)
+            case 0x3b0c1fd7b4722955 where reader.key(key, is: "transferer_first_leg_bridge"): m10 = try reader.readOptional(ARIBridge.self)
+            case 0xfd0cbb03ca0c7947 where reader.key(key, is: "transferer_second_leg_bridge"): m11 = try reader.readOptional(ARIBridge.self)
+            case 0x29b2a8fd43658888 where reader.key(key, is: "destination_type"): m12 = try String(reading: &reader)
+            case 0x205c0df5df154425 where reader.key(key, is: "destination_bridge"): m13 = try reader.readOptional(String.self)
+            case 0x2c078ba313e1fcce where reader.key(key, is: "destination_application"): m14 = try reader.readOptional(String.self)
+            case 0x1df6b14d4422acbe where reader.key(key, is: "destination_link_first_leg"): m15 = try reader.readOptional(ARIChannel.self)
+            case 0x4b1e80006e68d4ea where reader.key(key, is: "destination_link_second_leg"): m16 = try reader.readOptional(ARIChannel.self)
+            case 0x347c5f7504854983 where reader.key(key, is: "destination_threeway_channel"): m17 = try reader.readOptional(ARIChannel.self)
+            case 0x9c146ced610da37d where reader.key(key, is: "destination_threeway_bridge"): m18 = try reader.readOptional(ARIBridge.self)
             default: try reader.skipValue()
             }
         }

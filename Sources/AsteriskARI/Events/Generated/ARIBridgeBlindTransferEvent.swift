@@ -57,19 +57,19 @@ extension ARIBridgeBlindTransferEvent: ARIJSONReadable {
         var m9: Bool?
         var m10: ARIBridge?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "asterisk_id": m0 = try reader.readOptional(String.self)
-            case "application": m1 = try reader.readOptional(String.self)
-            case "timestamp": m2 = try reader.readOptional(String.self)
-            case "channel": m3 = try ARIChannel(reading: &reader)
-            case "replace_channel": m4 = try reader.readOptional(ARIChannel.self)
-            case "transferee": m5 = try reader.readOptional(ARIChannel.self)
-            case "exten": m6 = try String(reading: &reader)
-            case "context": m7 = try String(reading: &reader)
-            case "result": m8 = try String(reading: &reader)
-            case "is_external": m9 = try Bool(reading: &reader)
-            case "bridge": m10 = try reader.readOptional(ARIBridge.self)
+        while let key = try reader.nextMemberKey() {
+            switch key.hash {
+            case 0x58f7dd461768f317 where reader.key(key, is: "asterisk_id"): m0 = try reader.readOptional(String.self)
+            case 0x7ea73e0b3b45e385 where reader.key(key, is: "application"): m1 = try reader.readOptional(String.self)
+            case 0x5ddc92338ef53403 where reader.key(key, is: "timestamp"): m2 = try reader.readOptional(String.self)
+            case 0xa5013e9ad5caeda4 where reader.key(key, is: "channel"): m3 = try ARIChannel(reading: &reader)
+            case 0x9e7f90299d8d5947 where reader.key(key, is: "replace_channel"): m4 = try reader.readOptional(ARIChannel.self)
+            case 0x852eaf87acb3d734 where reader.key(key, is: "transferee"): m5 = try reader.readOptional(ARIChannel.self)
+            case 0xfd4ed912a998c3f7 where reader.key(key, is: "exten"): m6 = try String(reading: &reader)
+            case 0x41c171b52673603c where reader.key(key, is: "context"): m7 = try String(reading: &reader)
+            case 0x9b51cd7cd76778c4 where reader.key(key, is: "result"): m8 = try String(reading: &reader)
+            case 0x69e67dd87be6442d where reader.key(key, is: "is_external"): m9 = try Bool(reading: &reader)
+            case 0x9cdc3637e7ce0390 where reader.key(key, is: "bridge"): m10 = try reader.readOptional(ARIBridge.self)
             default: try reader.skipValue()
             }
         }

@@ -37,14 +37,14 @@ extension ARIChannelDtmfReceivedEvent: ARIJSONReadable {
         var m4: Int?
         var m5: ARIChannel?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "asterisk_id": m0 = try reader.readOptional(String.self)
-            case "application": m1 = try reader.readOptional(String.self)
-            case "timestamp": m2 = try reader.readOptional(String.self)
-            case "digit": m3 = try String(reading: &reader)
-            case "duration_ms": m4 = try Int(reading: &reader)
-            case "channel": m5 = try ARIChannel(reading: &reader)
+        while let key = try reader.nextMemberKey() {
+            switch key.hash {
+            case 0x58f7dd461768f317 where reader.key(key, is: "asterisk_id"): m0 = try reader.readOptional(String.self)
+            case 0x7ea73e0b3b45e385 where reader.key(key, is: "application"): m1 = try reader.readOptional(String.self)
+            case 0x5ddc92338ef53403 where reader.key(key, is: "timestamp"): m2 = try reader.readOptional(String.self)
+            case 0x94bf689966a0c436 where reader.key(key, is: "digit"): m3 = try String(reading: &reader)
+            case 0x9d9283eacbc73976 where reader.key(key, is: "duration_ms"): m4 = try Int(reading: &reader)
+            case 0xa5013e9ad5caeda4 where reader.key(key, is: "channel"): m5 = try ARIChannel(reading: &reader)
             default: try reader.skipValue()
             }
         }

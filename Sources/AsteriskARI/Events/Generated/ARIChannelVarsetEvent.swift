@@ -37,14 +37,14 @@ extension ARIChannelVarsetEvent: ARIJSONReadable {
         var m4: String?
         var m5: ARIChannel?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "asterisk_id": m0 = try reader.readOptional(String.self)
-            case "application": m1 = try reader.readOptional(String.self)
-            case "timestamp": m2 = try reader.readOptional(String.self)
-            case "variable": m3 = try String(reading: &reader)
-            case "value": m4 = try String(reading: &reader)
-            case "channel": m5 = try reader.readOptional(ARIChannel.self)
+        while let key = try reader.nextMemberKey() {
+            switch key.hash {
+            case 0x58f7dd461768f317 where reader.key(key, is: "asterisk_id"): m0 = try reader.readOptional(String.self)
+            case 0x7ea73e0b3b45e385 where reader.key(key, is: "application"): m1 = try reader.readOptional(String.self)
+            case 0x5ddc92338ef53403 where reader.key(key, is: "timestamp"): m2 = try reader.readOptional(String.self)
+            case 0x8f73c4cdc3f0d845 where reader.key(key, is: "variable"): m3 = try String(reading: &reader)
+            case 0x7ce4fd9430e80cea where reader.key(key, is: "value"): m4 = try String(reading: &reader)
+            case 0xa5013e9ad5caeda4 where reader.key(key, is: "channel"): m5 = try reader.readOptional(ARIChannel.self)
             default: try reader.skipValue()
             }
         }

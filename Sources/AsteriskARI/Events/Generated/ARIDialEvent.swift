@@ -49,17 +49,17 @@ extension ARIDialEvent: ARIJSONReadable {
         var m7: String?
         var m8: String?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "asterisk_id": m0 = try reader.readOptional(String.self)
-            case "application": m1 = try reader.readOptional(String.self)
-            case "timestamp": m2 = try reader.readOptional(String.self)
-            case "caller": m3 = try reader.readOptional(ARIChannel.self)
-            case "peer": m4 = try ARIChannel(reading: &reader)
-            case "forward": m5 = try reader.readOptional(String.self)
-            case "forwarded": m6 = try reader.readOptional(ARIChannel.self)
-            case "dialstring": m7 = try reader.readOptional(String.self)
-            case "dialstatus": m8 = try String(reading: &reader)
+        while let key = try reader.nextMemberKey() {
+            switch key.hash {
+            case 0x58f7dd461768f317 where reader.key(key, is: "asterisk_id"): m0 = try reader.readOptional(String.self)
+            case 0x7ea73e0b3b45e385 where reader.key(key, is: "application"): m1 = try reader.readOptional(String.self)
+            case 0x5ddc92338ef53403 where reader.key(key, is: "timestamp"): m2 = try reader.readOptional(String.self)
+            case 0x967769995e469da2 where reader.key(key, is: "caller"): m3 = try reader.readOptional(ARIChannel.self)
+            case 0xdff7710dd73b9849 where reader.key(key, is: "peer"): m4 = try ARIChannel(reading: &reader)
+            case 0x1e65942e132f4f7a where reader.key(key, is: "forward"): m5 = try reader.readOptional(String.self)
+            case 0xdfe932c2a3fa588b where reader.key(key, is: "forwarded"): m6 = try reader.readOptional(ARIChannel.self)
+            case 0xa036f830214dd4a6 where reader.key(key, is: "dialstring"): m7 = try reader.readOptional(String.self)
+            case 0x664c00a0ee8e4f35 where reader.key(key, is: "dialstatus"): m8 = try String(reading: &reader)
             default: try reader.skipValue()
             }
         }

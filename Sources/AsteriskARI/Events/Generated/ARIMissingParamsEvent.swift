@@ -21,10 +21,10 @@ extension ARIMissingParamsEvent: ARIJSONReadable {
         var m0: String?
         var m1: [String]?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "asterisk_id": m0 = try reader.readOptional(String.self)
-            case "params": m1 = try [String](reading: &reader)
+        while let key = try reader.nextMemberKey() {
+            switch key.hash {
+            case 0x58f7dd461768f317 where reader.key(key, is: "asterisk_id"): m0 = try reader.readOptional(String.self)
+            case 0x454186d7df024a93 where reader.key(key, is: "params"): m1 = try [String](reading: &reader)
             default: try reader.skipValue()
             }
         }

@@ -53,18 +53,18 @@ extension ARIRESTResponseEvent: ARIJSONReadable {
         var m8: String?
         var m9: String?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "asterisk_id": m0 = try reader.readOptional(String.self)
-            case "application": m1 = try reader.readOptional(String.self)
-            case "timestamp": m2 = try reader.readOptional(String.self)
-            case "transaction_id": m3 = try String(reading: &reader)
-            case "request_id": m4 = try String(reading: &reader)
-            case "status_code": m5 = try Int(reading: &reader)
-            case "reason_phrase": m6 = try String(reading: &reader)
-            case "uri": m7 = try String(reading: &reader)
-            case "content_type": m8 = try reader.readOptional(String.self)
-            case "message_body": m9 = try reader.readOptional(String.self)
+        while let key = try reader.nextMemberKey() {
+            switch key.hash {
+            case 0x58f7dd461768f317 where reader.key(key, is: "asterisk_id"): m0 = try reader.readOptional(String.self)
+            case 0x7ea73e0b3b45e385 where reader.key(key, is: "application"): m1 = try reader.readOptional(String.self)
+            case 0x5ddc92338ef53403 where reader.key(key, is: "timestamp"): m2 = try reader.readOptional(String.self)
+            case 0x773a523a4c729a79 where reader.key(key, is: "transaction_id"): m3 = try String(reading: &reader)
+            case 0x6a5477e85598b6ba where reader.key(key, is: "request_id"): m4 = try String(reading: &reader)
+            case 0xe3db00173ad1cee5 where reader.key(key, is: "status_code"): m5 = try Int(reading: &reader)
+            case 0xe2c415f4d61fedf7 where reader.key(key, is: "reason_phrase"): m6 = try String(reading: &reader)
+            case 0x4c4e90193dc8c6fd where reader.key(key, is: "uri"): m7 = try String(reading: &reader)
+            case 0xff81aca55d0d95df where reader.key(key, is: "content_type"): m8 = try reader.readOptional(String.self)
+            case 0x015e4d07985bd0b1 where reader.key(key, is: "message_body"): m9 = try reader.readOptional(String.self)
             default: try reader.skipValue()
             }
         }

@@ -29,12 +29,12 @@ extension ARIStasisEndEvent: ARIJSONReadable {
         var m2: String?
         var m3: ARIChannel?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "asterisk_id": m0 = try reader.readOptional(String.self)
-            case "application": m1 = try reader.readOptional(String.self)
-            case "timestamp": m2 = try reader.readOptional(String.self)
-            case "channel": m3 = try ARIChannel(reading: &reader)
+        while let key = try reader.nextMemberKey() {
+            switch key.hash {
+            case 0x58f7dd461768f317 where reader.key(key, is: "asterisk_id"): m0 = try reader.readOptional(String.self)
+            case 0x7ea73e0b3b45e385 where reader.key(key, is: "application"): m1 = try reader.readOptional(String.self)
+            case 0x5ddc92338ef53403 where reader.key(key, is: "timestamp"): m2 = try reader.readOptional(String.self)
+            case 0xa5013e9ad5caeda4 where reader.key(key, is: "channel"): m3 = try ARIChannel(reading: &reader)
             default: try reader.skipValue()
             }
         }

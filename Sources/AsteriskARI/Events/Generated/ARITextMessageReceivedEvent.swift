@@ -33,13 +33,13 @@ extension ARITextMessageReceivedEvent: ARIJSONReadable {
         var m3: ARITextMessage?
         var m4: ARIEndpoint?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "asterisk_id": m0 = try reader.readOptional(String.self)
-            case "application": m1 = try reader.readOptional(String.self)
-            case "timestamp": m2 = try reader.readOptional(String.self)
-            case "message": m3 = try ARITextMessage(reading: &reader)
-            case "endpoint": m4 = try reader.readOptional(ARIEndpoint.self)
+        while let key = try reader.nextMemberKey() {
+            switch key.hash {
+            case 0x58f7dd461768f317 where reader.key(key, is: "asterisk_id"): m0 = try reader.readOptional(String.self)
+            case 0x7ea73e0b3b45e385 where reader.key(key, is: "application"): m1 = try reader.readOptional(String.self)
+            case 0x5ddc92338ef53403 where reader.key(key, is: "timestamp"): m2 = try reader.readOptional(String.self)
+            case 0x546401b5d2a8d2a4 where reader.key(key, is: "message"): m3 = try ARITextMessage(reading: &reader)
+            case 0xfb9b5fb7a890a1fc where reader.key(key, is: "endpoint"): m4 = try reader.readOptional(ARIEndpoint.self)
             default: try reader.skipValue()
             }
         }

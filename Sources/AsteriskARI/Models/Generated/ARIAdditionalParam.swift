@@ -18,10 +18,10 @@ extension ARIAdditionalParam: ARIJSONReadable {
         var m0: String?
         var m1: String?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "parameter_name": m0 = try String(reading: &reader)
-            case "parameter_value": m1 = try String(reading: &reader)
+        while let key = try reader.nextMemberKey() {
+            switch key.hash {
+            case 0xb09c685d2a1a8b9e where reader.key(key, is: "parameter_name"): m0 = try String(reading: &reader)
+            case 0x4cb7211075546b22 where reader.key(key, is: "parameter_value"): m1 = try String(reading: &reader)
             default: try reader.skipValue()
             }
         }

@@ -22,11 +22,11 @@ extension ARIAsteriskPing: ARIJSONReadable {
         var m1: String?
         var m2: String?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "asterisk_id": m0 = try String(reading: &reader)
-            case "ping": m1 = try String(reading: &reader)
-            case "timestamp": m2 = try String(reading: &reader)
+        while let key = try reader.nextMemberKey() {
+            switch key.hash {
+            case 0x58f7dd461768f317 where reader.key(key, is: "asterisk_id"): m0 = try String(reading: &reader)
+            case 0xbf30e00dc53307a9 where reader.key(key, is: "ping"): m1 = try String(reading: &reader)
+            case 0x5ddc92338ef53403 where reader.key(key, is: "timestamp"): m2 = try String(reading: &reader)
             default: try reader.skipValue()
             }
         }

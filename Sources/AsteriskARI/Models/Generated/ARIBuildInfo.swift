@@ -34,14 +34,14 @@ extension ARIBuildInfo: ARIJSONReadable {
         var m4: String?
         var m5: String?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "os": m0 = try String(reading: &reader)
-            case "kernel": m1 = try String(reading: &reader)
-            case "options": m2 = try String(reading: &reader)
-            case "machine": m3 = try String(reading: &reader)
-            case "date": m4 = try String(reading: &reader)
-            case "user": m5 = try String(reading: &reader)
+        while let key = try reader.nextMemberKey() {
+            switch key.hash {
+            case 0x08b05507b5565e57 where reader.key(key, is: "os"): m0 = try String(reading: &reader)
+            case 0x52f8ab92f7c3fb18 where reader.key(key, is: "kernel"): m1 = try String(reading: &reader)
+            case 0xca45f46644ad8745 where reader.key(key, is: "options"): m2 = try String(reading: &reader)
+            case 0x385157cb98d7be6e where reader.key(key, is: "machine"): m3 = try String(reading: &reader)
+            case 0x855b516730a34339 where reader.key(key, is: "date"): m4 = try String(reading: &reader)
+            case 0x7d6780e4032b48f2 where reader.key(key, is: "user"): m5 = try String(reading: &reader)
             default: try reader.skipValue()
             }
         }

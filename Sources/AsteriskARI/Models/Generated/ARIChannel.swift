@@ -62,21 +62,21 @@ extension ARIChannel: ARIJSONReadable {
         var m11: String?
         var m12: String?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "id": m0 = try String(reading: &reader)
-            case "protocol_id": m1 = try String(reading: &reader)
-            case "name": m2 = try String(reading: &reader)
-            case "state": m3 = try String(reading: &reader)
-            case "caller": m4 = try ARICallerID(reading: &reader)
-            case "connected": m5 = try ARICallerID(reading: &reader)
-            case "accountcode": m6 = try String(reading: &reader)
-            case "dialplan": m7 = try ARIDialplanCEP(reading: &reader)
-            case "creationtime": m8 = try String(reading: &reader)
-            case "language": m9 = try String(reading: &reader)
-            case "channelvars": m10 = try reader.readOptional(ARIJSON.self)
-            case "caller_rdnis": m11 = try reader.readOptional(String.self)
-            case "tenantid": m12 = try reader.readOptional(String.self)
+        while let key = try reader.nextMemberKey() {
+            switch key.hash {
+            case 0x08b72e07b55c3ac0 where reader.key(key, is: "id"): m0 = try String(reading: &reader)
+            case 0x77315d9907b32d63 where reader.key(key, is: "protocol_id"): m1 = try String(reading: &reader)
+            case 0xc4bcadba8e631b86 where reader.key(key, is: "name"): m2 = try String(reading: &reader)
+            case 0xee63aaad45b1b116 where reader.key(key, is: "state"): m3 = try String(reading: &reader)
+            case 0x967769995e469da2 where reader.key(key, is: "caller"): m4 = try ARICallerID(reading: &reader)
+            case 0x304f38944119e310 where reader.key(key, is: "connected"): m5 = try ARICallerID(reading: &reader)
+            case 0x604c82aab1eda599 where reader.key(key, is: "accountcode"): m6 = try String(reading: &reader)
+            case 0xfcc11d8d4c86aa1c where reader.key(key, is: "dialplan"): m7 = try ARIDialplanCEP(reading: &reader)
+            case 0x8c587a10ec5d57c5 where reader.key(key, is: "creationtime"): m8 = try String(reading: &reader)
+            case 0xd2fd35287f0a935b where reader.key(key, is: "language"): m9 = try String(reading: &reader)
+            case 0xfec7182b4dbaf362 where reader.key(key, is: "channelvars"): m10 = try reader.readOptional(ARIJSON.self)
+            case 0xe9173684487c00cd where reader.key(key, is: "caller_rdnis"): m11 = try reader.readOptional(String.self)
+            case 0xc3d75428e4b133a0 where reader.key(key, is: "tenantid"): m12 = try reader.readOptional(String.self)
             default: try reader.skipValue()
             }
         }

@@ -34,14 +34,14 @@ extension ARIConfigInfo: ARIJSONReadable {
         var m4: Double?
         var m5: ARISetId?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "name": m0 = try String(reading: &reader)
-            case "default_language": m1 = try String(reading: &reader)
-            case "max_channels": m2 = try reader.readOptional(Int.self)
-            case "max_open_files": m3 = try reader.readOptional(Int.self)
-            case "max_load": m4 = try reader.readOptional(Double.self)
-            case "setid": m5 = try ARISetId(reading: &reader)
+        while let key = try reader.nextMemberKey() {
+            switch key.hash {
+            case 0xc4bcadba8e631b86 where reader.key(key, is: "name"): m0 = try String(reading: &reader)
+            case 0xf5fed139ac3c4ae5 where reader.key(key, is: "default_language"): m1 = try String(reading: &reader)
+            case 0xd7d68dcc2c63c072 where reader.key(key, is: "max_channels"): m2 = try reader.readOptional(Int.self)
+            case 0xb6cfaf5fee968706 where reader.key(key, is: "max_open_files"): m3 = try reader.readOptional(Int.self)
+            case 0x3409f14a2d4c020a where reader.key(key, is: "max_load"): m4 = try reader.readOptional(Double.self)
+            case 0xef1672306f74176e where reader.key(key, is: "setid"): m5 = try ARISetId(reading: &reader)
             default: try reader.skipValue()
             }
         }

@@ -18,10 +18,10 @@ extension ARIConfigTuple: ARIJSONReadable {
         var m0: String?
         var m1: String?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "attribute": m0 = try String(reading: &reader)
-            case "value": m1 = try String(reading: &reader)
+        while let key = try reader.nextMemberKey() {
+            switch key.hash {
+            case 0x5102f7d238adbfef where reader.key(key, is: "attribute"): m0 = try String(reading: &reader)
+            case 0x7ce4fd9430e80cea where reader.key(key, is: "value"): m1 = try String(reading: &reader)
             default: try reader.skipValue()
             }
         }

@@ -26,12 +26,12 @@ extension ARIContactInfo: ARIJSONReadable {
         var m2: String?
         var m3: String?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "uri": m0 = try String(reading: &reader)
-            case "contact_status": m1 = try String(reading: &reader)
-            case "aor": m2 = try String(reading: &reader)
-            case "roundtrip_usec": m3 = try reader.readOptional(String.self)
+        while let key = try reader.nextMemberKey() {
+            switch key.hash {
+            case 0x4c4e90193dc8c6fd where reader.key(key, is: "uri"): m0 = try String(reading: &reader)
+            case 0x7226b678227617be where reader.key(key, is: "contact_status"): m1 = try String(reading: &reader)
+            case 0xe6fab319052257f1 where reader.key(key, is: "aor"): m2 = try String(reading: &reader)
+            case 0xfcf7c04fe5c4e3d1 where reader.key(key, is: "roundtrip_usec"): m3 = try reader.readOptional(String.self)
             default: try reader.skipValue()
             }
         }

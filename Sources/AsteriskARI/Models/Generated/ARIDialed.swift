@@ -7,7 +7,7 @@ public struct ARIDialed: Codable, Sendable, Hashable {
 extension ARIDialed: ARIJSONReadable {
     init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
         try reader.beginObject()
-        while let key = try reader.nextKey() {
+        while let key = try reader.nextMemberKey() {
             try reader.skipValue()
         }
         self.init()

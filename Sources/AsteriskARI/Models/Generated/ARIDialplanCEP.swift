@@ -30,13 +30,13 @@ extension ARIDialplanCEP: ARIJSONReadable {
         var m3: String?
         var m4: String?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "context": m0 = try String(reading: &reader)
-            case "exten": m1 = try String(reading: &reader)
-            case "priority": m2 = try Int(reading: &reader)
-            case "app_name": m3 = try String(reading: &reader)
-            case "app_data": m4 = try String(reading: &reader)
+        while let key = try reader.nextMemberKey() {
+            switch key.hash {
+            case 0x41c171b52673603c where reader.key(key, is: "context"): m0 = try String(reading: &reader)
+            case 0xfd4ed912a998c3f7 where reader.key(key, is: "exten"): m1 = try String(reading: &reader)
+            case 0xf5b6ea8c35ac1e89 where reader.key(key, is: "priority"): m2 = try Int(reading: &reader)
+            case 0xfea7b3d7608160a2 where reader.key(key, is: "app_name"): m3 = try String(reading: &reader)
+            case 0x964554082d8f3459 where reader.key(key, is: "app_data"): m4 = try String(reading: &reader)
             default: try reader.skipValue()
             }
         }

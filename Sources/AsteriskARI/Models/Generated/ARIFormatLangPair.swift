@@ -18,10 +18,10 @@ extension ARIFormatLangPair: ARIJSONReadable {
         var m0: String?
         var m1: String?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "language": m0 = try String(reading: &reader)
-            case "format": m1 = try String(reading: &reader)
+        while let key = try reader.nextMemberKey() {
+            switch key.hash {
+            case 0xd2fd35287f0a935b where reader.key(key, is: "language"): m0 = try String(reading: &reader)
+            case 0x64db608eefff5c72 where reader.key(key, is: "format"): m1 = try String(reading: &reader)
             default: try reader.skipValue()
             }
         }

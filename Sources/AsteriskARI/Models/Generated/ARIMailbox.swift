@@ -22,11 +22,11 @@ extension ARIMailbox: ARIJSONReadable {
         var m1: Int?
         var m2: Int?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "name": m0 = try String(reading: &reader)
-            case "old_messages": m1 = try Int(reading: &reader)
-            case "new_messages": m2 = try Int(reading: &reader)
+        while let key = try reader.nextMemberKey() {
+            switch key.hash {
+            case 0xc4bcadba8e631b86 where reader.key(key, is: "name"): m0 = try String(reading: &reader)
+            case 0x8e0aaaa28b554633 where reader.key(key, is: "old_messages"): m1 = try Int(reading: &reader)
+            case 0x3acb56095cf61926 where reader.key(key, is: "new_messages"): m2 = try Int(reading: &reader)
             default: try reader.skipValue()
             }
         }

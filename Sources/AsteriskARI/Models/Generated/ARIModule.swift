@@ -30,13 +30,13 @@ extension ARIModule: ARIJSONReadable {
         var m3: String?
         var m4: String?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "name": m0 = try String(reading: &reader)
-            case "description": m1 = try String(reading: &reader)
-            case "use_count": m2 = try Int(reading: &reader)
-            case "status": m3 = try String(reading: &reader)
-            case "support_level": m4 = try String(reading: &reader)
+        while let key = try reader.nextMemberKey() {
+            switch key.hash {
+            case 0xc4bcadba8e631b86 where reader.key(key, is: "name"): m0 = try String(reading: &reader)
+            case 0x0cc44970c8397929 where reader.key(key, is: "description"): m1 = try String(reading: &reader)
+            case 0xd3670f58a138d108 where reader.key(key, is: "use_count"): m2 = try Int(reading: &reader)
+            case 0xc4d5696d6cc12c2f where reader.key(key, is: "status"): m3 = try String(reading: &reader)
+            case 0x6ca2bd53ee943cad where reader.key(key, is: "support_level"): m4 = try String(reading: &reader)
             default: try reader.skipValue()
             }
         }

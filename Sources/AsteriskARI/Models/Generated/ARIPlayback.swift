@@ -34,14 +34,14 @@ extension ARIPlayback: ARIJSONReadable {
         var m4: String?
         var m5: String?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "id": m0 = try String(reading: &reader)
-            case "media_uri": m1 = try String(reading: &reader)
-            case "next_media_uri": m2 = try reader.readOptional(String.self)
-            case "target_uri": m3 = try String(reading: &reader)
-            case "language": m4 = try reader.readOptional(String.self)
-            case "state": m5 = try String(reading: &reader)
+        while let key = try reader.nextMemberKey() {
+            switch key.hash {
+            case 0x08b72e07b55c3ac0 where reader.key(key, is: "id"): m0 = try String(reading: &reader)
+            case 0xbdba0308a0647b8e where reader.key(key, is: "media_uri"): m1 = try String(reading: &reader)
+            case 0xdac257c011c8115e where reader.key(key, is: "next_media_uri"): m2 = try reader.readOptional(String.self)
+            case 0xe58cbd6439ae686d where reader.key(key, is: "target_uri"): m3 = try String(reading: &reader)
+            case 0xd2fd35287f0a935b where reader.key(key, is: "language"): m4 = try reader.readOptional(String.self)
+            case 0xee63aaad45b1b116 where reader.key(key, is: "state"): m5 = try String(reading: &reader)
             default: try reader.skipValue()
             }
         }

@@ -26,12 +26,12 @@ extension ARIReferTo: ARIJSONReadable {
         var m2: ARIChannel?
         var m3: ARIBridge?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "requested_destination": m0 = try ARIRequiredDestination(reading: &reader)
-            case "destination_channel": m1 = try reader.readOptional(ARIChannel.self)
-            case "connected_channel": m2 = try reader.readOptional(ARIChannel.self)
-            case "bridge": m3 = try reader.readOptional(ARIBridge.self)
+        while let key = try reader.nextMemberKey() {
+            switch key.hash {
+            case 0x61360acbadea7324 where reader.key(key, is: "requested_destination"): m0 = try ARIRequiredDestination(reading: &reader)
+            case 0x085509dd0aa7fecb where reader.key(key, is: "destination_channel"): m1 = try reader.readOptional(ARIChannel.self)
+            case 0xf312e346f8cf4aac where reader.key(key, is: "connected_channel"): m2 = try reader.readOptional(ARIChannel.self)
+            case 0x9cdc3637e7ce0390 where reader.key(key, is: "bridge"): m3 = try reader.readOptional(ARIBridge.self)
             default: try reader.skipValue()
             }
         }

@@ -22,11 +22,11 @@ extension ARIReferredBy: ARIJSONReadable {
         var m1: ARIChannel?
         var m2: ARIBridge?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "source_channel": m0 = try ARIChannel(reading: &reader)
-            case "connected_channel": m1 = try reader.readOptional(ARIChannel.self)
-            case "bridge": m2 = try reader.readOptional(ARIBridge.self)
+        while let key = try reader.nextMemberKey() {
+            switch key.hash {
+            case 0x6abf8f915e364384 where reader.key(key, is: "source_channel"): m0 = try ARIChannel(reading: &reader)
+            case 0xf312e346f8cf4aac where reader.key(key, is: "connected_channel"): m1 = try reader.readOptional(ARIChannel.self)
+            case 0x9cdc3637e7ce0390 where reader.key(key, is: "bridge"): m2 = try reader.readOptional(ARIBridge.self)
             default: try reader.skipValue()
             }
         }

@@ -22,11 +22,11 @@ extension ARIRequiredDestination: ARIJSONReadable {
         var m1: String?
         var m2: [ARIAdditionalParam]?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "protocol_id": m0 = try reader.readOptional(String.self)
-            case "destination": m1 = try reader.readOptional(String.self)
-            case "additional_protocol_params": m2 = try reader.readOptional([ARIAdditionalParam].self)
+        while let key = try reader.nextMemberKey() {
+            switch key.hash {
+            case 0x77315d9907b32d63 where reader.key(key, is: "protocol_id"): m0 = try reader.readOptional(String.self)
+            case 0xde3699178fd9f0bf where reader.key(key, is: "destination"): m1 = try reader.readOptional(String.self)
+            case 0xcf6e3edb6e5b1008 where reader.key(key, is: "additional_protocol_params"): m2 = try reader.readOptional([ARIAdditionalParam].self)
             default: try reader.skipValue()
             }
         }

@@ -18,10 +18,10 @@ extension ARISetId: ARIJSONReadable {
         var m0: String?
         var m1: String?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "user": m0 = try String(reading: &reader)
-            case "group": m1 = try String(reading: &reader)
+        while let key = try reader.nextMemberKey() {
+            switch key.hash {
+            case 0x7d6780e4032b48f2 where reader.key(key, is: "user"): m0 = try String(reading: &reader)
+            case 0xdc57e42946f6e08c where reader.key(key, is: "group"): m1 = try String(reading: &reader)
             default: try reader.skipValue()
             }
         }

@@ -22,11 +22,11 @@ extension ARISound: ARIJSONReadable {
         var m1: String?
         var m2: [ARIFormatLangPair]?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "id": m0 = try String(reading: &reader)
-            case "text": m1 = try reader.readOptional(String.self)
-            case "formats": m2 = try [ARIFormatLangPair](reading: &reader)
+        while let key = try reader.nextMemberKey() {
+            switch key.hash {
+            case 0x08b72e07b55c3ac0 where reader.key(key, is: "id"): m0 = try String(reading: &reader)
+            case 0xfa04f4ef1995407e where reader.key(key, is: "text"): m1 = try reader.readOptional(String.self)
+            case 0x602113e1cee955b3 where reader.key(key, is: "formats"): m2 = try [ARIFormatLangPair](reading: &reader)
             default: try reader.skipValue()
             }
         }

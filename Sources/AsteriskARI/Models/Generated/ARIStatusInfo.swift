@@ -18,10 +18,10 @@ extension ARIStatusInfo: ARIJSONReadable {
         var m0: String?
         var m1: String?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "startup_time": m0 = try String(reading: &reader)
-            case "last_reload_time": m1 = try String(reading: &reader)
+        while let key = try reader.nextMemberKey() {
+            switch key.hash {
+            case 0x1ebab5b7c6a0f4fe where reader.key(key, is: "startup_time"): m0 = try String(reading: &reader)
+            case 0x6f29de1d57e39f11 where reader.key(key, is: "last_reload_time"): m1 = try String(reading: &reader)
             default: try reader.skipValue()
             }
         }

@@ -18,10 +18,10 @@ extension ARIStoredRecording: ARIJSONReadable {
         var m0: String?
         var m1: String?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "name": m0 = try String(reading: &reader)
-            case "format": m1 = try String(reading: &reader)
+        while let key = try reader.nextMemberKey() {
+            switch key.hash {
+            case 0xc4bcadba8e631b86 where reader.key(key, is: "name"): m0 = try String(reading: &reader)
+            case 0x64db608eefff5c72 where reader.key(key, is: "format"): m1 = try String(reading: &reader)
             default: try reader.skipValue()
             }
         }

@@ -18,10 +18,10 @@ extension ARISystemInfo: ARIJSONReadable {
         var m0: String?
         var m1: String?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "version": m0 = try String(reading: &reader)
-            case "entity_id": m1 = try String(reading: &reader)
+        while let key = try reader.nextMemberKey() {
+            switch key.hash {
+            case 0xbb62c62c9808ea37 where reader.key(key, is: "version"): m0 = try String(reading: &reader)
+            case 0x23fcfd6678e36712 where reader.key(key, is: "entity_id"): m1 = try String(reading: &reader)
             default: try reader.skipValue()
             }
         }

@@ -26,12 +26,12 @@ extension ARITextMessage: ARIJSONReadable {
         var m2: String?
         var m3: ARIJSON?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "from": m0 = try String(reading: &reader)
-            case "to": m1 = try String(reading: &reader)
-            case "body": m2 = try String(reading: &reader)
-            case "variables": m3 = try reader.readOptional(ARIJSON.self)
+        while let key = try reader.nextMemberKey() {
+            switch key.hash {
+            case 0x7f845078d7a5c0b5 where reader.key(key, is: "from"): m0 = try String(reading: &reader)
+            case 0x08c83907b56ac0a4 where reader.key(key, is: "to"): m1 = try String(reading: &reader)
+            case 0xcd4de79bc6c93295 where reader.key(key, is: "body"): m2 = try String(reading: &reader)
+            case 0xb28f9fa3f23f63c2 where reader.key(key, is: "variables"): m3 = try reader.readOptional(ARIJSON.self)
             default: try reader.skipValue()
             }
         }

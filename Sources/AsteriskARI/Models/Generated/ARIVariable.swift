@@ -14,9 +14,9 @@ extension ARIVariable: ARIJSONReadable {
     init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
         var m0: String?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "value": m0 = try String(reading: &reader)
+        while let key = try reader.nextMemberKey() {
+            switch key.hash {
+            case 0x7ce4fd9430e80cea where reader.key(key, is: "value"): m0 = try String(reading: &reader)
             default: try reader.skipValue()
             }
         }

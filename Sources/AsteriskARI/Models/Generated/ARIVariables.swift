@@ -14,9 +14,9 @@ extension ARIVariables: ARIJSONReadable {
     init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
         var m0: ARIJSON?
         try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "variables": m0 = try ARIJSON(reading: &reader)
+        while let key = try reader.nextMemberKey() {
+            switch key.hash {
+            case 0xb28f9fa3f23f63c2 where reader.key(key, is: "variables"): m0 = try ARIJSON(reading: &reader)
             default: try reader.skipValue()
             }
         }

@@ -16,7 +16,7 @@ struct ARIJSONReader {
     static let maximumDepth = 64
 
     private let bytes: UnsafeRawBufferPointer
-    private(set) var index = 0
+    var index = 0
     private var depth = 0
 
     /// A reader at the start of `bytes`.
@@ -40,24 +40,45 @@ struct ARIJSONReader {
 
     /// The next member's key (its `:` consumed), or nil after the object's `}`.
     mutating func nextKey() throws(Failure) -> String? {
+        guard try beginMember() else { return nil }
+        let key = try readString()
+        try endMember()
+        return key
+    }
+
+    /// Steps over the `,` before a member (or the object's `}`: then false).
+    mutating func beginMember() throws(Failure) -> Bool {
         guard let byte = peek() else { throw failure("an object is not closed") }
         if byte == UInt8(ascii: "}") {
             index += 1
             depth -= 1
             expectingFirstMember = false
-            return nil
+            return false
         }
         if expectingFirstMember {
             expectingFirstMember = false
         } else {
             guard byte == UInt8(ascii: ",") else { throw failure("expected ',' or '}'") }
             index += 1
+            skipWhitespace()
         }
-        let key = try readString()
+        return true
+    }
+
+    /// Steps over the `:` after a member's name.
+    mutating func endMember() throws(Failure) {
         guard peek() == UInt8(ascii: ":") else { throw failure("expected ':'") }
         index += 1
-        return key
     }
+
+    /// The byte at `position`, or nil past the end.
+    func byte(at position: Int) -> UInt8? { position < bytes.count ? bytes[position] : nil }
+
+    /// How many bytes the reader reads.
+    var count: Int { bytes.count }
+
+    /// A failure at the current position.
+    func failureHere(_ message: String) -> Failure { failure(message) }
 
     /// Reads an array, each element with `element`.
     mutating func readArray<T>(_ element: (inout ARIJSONReader) throws(Failure) -> T) throws(Failure) -> [T] {
@@ -287,7 +308,7 @@ struct ARIJSONReader {
         return index < bytes.count ? bytes[index] : nil
     }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while index < bytes.count {
             let byte = bytes[index]
             guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { return }

@@ -124,6 +124,11 @@ let package = Package(
             path: "Benchmarks/config-bench"
         ),
         .executableTarget(
+            name: "tracked-calls",
+            dependencies: ["AsteriskAMI", "AsteriskTesting"],
+            path: "Examples/TrackedCalls"
+        ),
+        .executableTarget(
             name: "config-edit",
             dependencies: ["AsteriskConfig"],
             path: "Examples/ConfigEdit"

@@ -321,6 +321,16 @@ public final class AMIClient: Sendable {
     public func send(
         action: String, headers: [AMIHeader] = [], shape: AMIResponseShape = .automatic, timeout: Duration? = nil
     ) async throws -> AMIResponse {
+        try await send(action: action, headers: headers, shape: shape, timeout: timeout, actionID: nil)
+    }
+
+    /// A fresh ActionID, for a caller that must know it before the action is sent.
+    func nextActionID() -> String { actionIDs.next() }
+
+    /// ``send(action:headers:shape:timeout:)`` with an ActionID chosen by the caller (nil: a fresh one).
+    func send(
+        action: String, headers: [AMIHeader], shape: AMIResponseShape, timeout: Duration?, actionID: String?
+    ) async throws -> AMIResponse {
         guard let connection = state.withLockedValue({ $0.connection }) else {
             let status = connectionState
             throw AMIError(
@@ -328,7 +338,8 @@ public final class AMIClient: Sendable {
                 action: action)
         }
         return try await sendRaw(
-            on: connection, action: action, headers: headers, shape: shape, timeout: timeout ?? configuration.actionTimeout)
+            on: connection, action: action, headers: headers, shape: shape, timeout: timeout ?? configuration.actionTimeout,
+            actionID: actionID)
     }
 
     /// Sends any action by name with `Key: Value` pairs in order.
@@ -339,9 +350,10 @@ public final class AMIClient: Sendable {
     }
 
     private func sendRaw(
-        on connection: AMIConnection, action: String, headers: [AMIHeader], shape: AMIResponseShape, timeout: Duration?
+        on connection: AMIConnection, action: String, headers: [AMIHeader], shape: AMIResponseShape, timeout: Duration?,
+        actionID chosen: String? = nil
     ) async throws -> AMIResponse {
-        let actionID = actionIDs.next()
+        let actionID = chosen ?? actionIDs.next()
         var buffer = connection.channel.allocator.buffer(capacity: 64 + headers.count * 32)
         do {
             try AMIActionEncoder.encode(action: action, headers: headers, actionID: actionID, into: &buffer)

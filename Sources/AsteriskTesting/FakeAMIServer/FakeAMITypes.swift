@@ -63,6 +63,8 @@ public enum FakeCallOutcome: Sendable, Hashable {
     case noAnswer(ringing: Duration = .milliseconds(30))
     /// The destination does not exist (`Reason: 0`, cause 1).
     case unknownExtension
+    /// The network is congested (`DialStatus: CONGESTION`, `Reason: 8`, cause 34).
+    case congestion
     /// The call stays up until hung up with the `Hangup` action.
     case answerAndHold(ringing: Duration = .milliseconds(10))
 }

@@ -67,6 +67,10 @@ struct FakeCallSimulator: Sendable {
                 self.dialEnd(channel, status: "BUSY")
                 if isAsync { self.originateResponse(request, channel: nil, reason: 5) }
                 self.finish(channel, cause: 17)
+            case .congestion:
+                self.dialEnd(channel, status: "CONGESTION")
+                self.finish(channel, cause: 34)
+                if isAsync { self.originateResponse(request, channel: nil, reason: 8) }
             case .noAnswer(let ringing):
                 try? await Task.sleep(for: ringing)
                 self.dialEnd(channel, status: "NOANSWER")

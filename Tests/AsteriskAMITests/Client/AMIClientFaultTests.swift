@@ -22,7 +22,9 @@ struct AMIClientFaultTests {
             #expect(error.code == .connectionClosed)
             #expect(error.action == "Status")
         }
-        #expect(clock.now - lostAt < .milliseconds(500))
+        // Far below the action's 30 s timeout: the loss ended it, not the timeout. (The bound is loose
+        // because every suite runs in parallel on a small, busy machine.)
+        #expect(clock.now - lostAt < .seconds(3))
         await client.close()
         await server.stop()
     }

@@ -1,3 +1,4 @@
+import AsteriskConfig
 import Foundation
 import Testing
 
@@ -56,6 +57,17 @@ extension AstctlProcessSuites {
                 == "; phones\r\n#include templates.conf\r\n[100](phone)\r\nallow = g722   ; second\r\ncallerid = \"Desk\" <100>\r\ncontext = office\r\n")
             let refused = try await astctl(["config", "set", file.path, "nosuch", "a", "b"], url: nil)
             #expect(refused.status == 1 && refused.error.contains("no category [nosuch]"))
+        }
+
+        /// `#exec` through `/bin/sh` (here, among the suites that launch processes one at a time).
+        @Test func execRunsThroughTheShellWhenEnabled() throws {
+            let directory = try makeFiles()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            try "[main]\n#exec echo 'shell = yes'\\; echo 'second = 2'\n".write(to: directory.appendingPathComponent("exec.conf"), atomically: true, encoding: .utf8)
+            let config = try ConfigLoader(exec: .shell).load(directory.appendingPathComponent("exec.conf").path)
+            #expect(config.category("main")?["shell"] == "yes" && config.category("main")?["second"] == "2")
+            let disabled = try ConfigLoader().load(directory.appendingPathComponent("exec.conf").path)
+            #expect(disabled.category("main")?["shell"] == nil && disabled.warnings.count == 1)
         }
 
         @Test func dumpAndRewrite() async throws {

@@ -31,14 +31,16 @@ public final class AMICall: Sendable {
     /// The current state, then every change, finishing when the call ends.
     public var updates: AsyncStream<AMICallState> {
         AsyncStream { continuation in
-            let finished: Bool = box.withLockedValue { box in
+            let registered: UInt64? = box.withLockedValue { box in
                 continuation.yield(box.tracker.state)
-                if box.tracker.state.isEnded { return true }
+                if box.tracker.state.isEnded { return nil }
                 box.nextWaiter += 1
                 box.observers[box.nextWaiter] = continuation
-                return false
+                return box.nextWaiter
             }
-            if finished { continuation.finish() }
+            guard let registered else { return continuation.finish() }
+            // A consumer that stops listening is forgotten at once, not when the call ends.
+            continuation.onTermination = { [box] _ in _ = box.withLockedValue { $0.observers.removeValue(forKey: registered) } }
         }
     }
 

@@ -18,7 +18,7 @@ extension ARIJSONReader {
     /// The next member's name (its `:` consumed), or nil after the object's `}`.
     mutating func nextMemberKey() throws(Failure) -> Key? {
         guard try beginMember() else { return nil }
-        guard byte(at: index) == UInt8(ascii: "\"") else { throw failureHere("expected a string") }
+        guard byte(at: index) == UInt8(ascii: "\"") else { throw failure("expected a string") }
         let start = index + 1
         var position = start
         var hash = Self.hashOffset
@@ -33,7 +33,7 @@ extension ARIJSONReader {
             hash = (hash ^ UInt64(byte)) &* Self.hashPrime
             position += 1
         }
-        guard position < count else { throw failureHere("a string is not closed") }
+        guard position < count else { throw failure("a string is not closed") }
         index = position + 1
         try endMember()
         return Key(hash: hash, start: start, end: position, decoded: nil)

@@ -77,9 +77,6 @@ struct ARIJSONReader {
     /// How many bytes the reader reads.
     var count: Int { bytes.count }
 
-    /// A failure at the current position.
-    func failureHere(_ message: String) -> Failure { failure(message) }
-
     /// Reads an array, each element with `element`.
     mutating func readArray<T>(_ element: (inout ARIJSONReader) throws(Failure) -> T) throws(Failure) -> [T] {
         guard peek() == UInt8(ascii: "[") else { throw failure("expected an array") }
@@ -324,5 +321,6 @@ struct ARIJSONReader {
         }
     }
 
-    private func failure(_ message: String) -> Failure { Failure(offset: index, message: message) }
+    /// A failure at the current position.
+    func failure(_ message: String) -> Failure { Failure(offset: index, message: message) }
 }

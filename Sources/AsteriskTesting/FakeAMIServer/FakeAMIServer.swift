@@ -169,6 +169,14 @@ public final class FakeAMIServer: Sendable {
         emit(AMIEvent(name: "Newchannel", headers: channel.snapshotHeaders()))
     }
 
+    /// Removes a channel; with `emitHangup` false no `Hangup` goes out, as when a client misses it.
+    public func removeChannel(_ uniqueID: String, cause: Int = 16, emitHangup: Bool = true) {
+        guard let channel = state.withLockedValue({ $0.channels.removeValue(forKey: uniqueID) }), emitHangup else { return }
+        emit(AMIEvent(name: "Hangup", headers: channel.snapshotHeaders() + [
+            AMIHeader(name: "Cause", value: String(cause)), AMIHeader(name: "Cause-txt", value: FakeCallSimulator.causeText(cause)),
+        ]))
+    }
+
     // MARK: - faults
 
     /// Closes every client connection at once, as a crash or network cut would.

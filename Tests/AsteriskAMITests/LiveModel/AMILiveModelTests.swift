@@ -1,0 +1,52 @@
+import AsteriskTesting
+import Testing
+
+@testable import AsteriskAMI
+
+@Suite("The live model over loopback")
+struct AMILiveModelTests {
+    /// Polls `condition` on the model for up to five seconds.
+    private func eventually(_ model: AMILiveModel, _ condition: @Sendable (AMILiveModel) async -> Bool) async throws -> Bool {
+        for _ in 0..<500 {
+            if await condition(model) { return true }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return false
+    }
+
+    @Test func snapshotThenEventsThenReconciliationAfterReconnect() async throws {
+        let server = try await FakeAMIServer.start()
+        server.addChannel(FakeChannel(name: "PJSIP/100-00000001", uniqueID: "1700000000.1"))
+        server.addChannel(FakeChannel(name: "PJSIP/200-00000002", uniqueID: "1700000000.2"))
+        let client = makeClient(server)
+        try await client.connect()
+        let model = AMILiveModel(client: client)
+        try await model.start()
+        #expect(await model.channels.map(\.uniqueID) == ["1700000000.1", "1700000000.2"])
+        #expect(await model.snapshotCount == 1)
+        let changes = await model.changes
+
+        // A call placed through AMI shows up and leaves again.
+        server.setOriginateOutcome { _ in .answer(ringing: .milliseconds(10), talking: .milliseconds(50)) }
+        let call = try await client.originate(OriginateAction(channel: "PJSIP/300", destination: .dialplan(context: "office", exten: "300")))
+        #expect(try await eventually(model) { await $0.channel(call.channelID)?.state == 6 })
+        _ = try await call.ended(timeout: .seconds(5))
+        #expect(try await eventually(model) { await $0.channel(call.channelID) == nil })
+
+        // A Hangup missed while disconnected leaves no ghost: the snapshot after the reconnect reconciles.
+        server.dropAllConnections()
+        server.removeChannel("1700000000.1", emitHangup: false)
+        #expect(try await eventually(model) { await $0.snapshotCount == 2 })
+        #expect(await model.channels.map(\.uniqueID) == ["1700000000.2"])
+        #expect(await model.channel(named: "PJSIP/200-00000002")?.uniqueID == "1700000000.2")
+
+        await model.stop()
+        var seen: [AMILiveChange] = []
+        for await change in changes { seen.append(change) }
+        #expect(seen.contains { if case .channelAdded(let channel) = $0 { return channel.uniqueID == call.channelID } else { return false } })
+        #expect(seen.contains { if case .channelRemoved(let channel) = $0 { return channel.uniqueID == "1700000000.1" } else { return false } })
+        #expect(seen.last == .resynchronized)
+        await client.close()
+        await server.stop()
+    }
+}

@@ -90,6 +90,10 @@ public enum AMILiveChange: Sendable, Hashable {
     case bridgeUpdated(AMILiveBridge)
     /// A bridge went away.
     case bridgeRemoved(AMILiveBridge)
+    /// A queue's members or callers changed (or it appeared).
+    case queueUpdated(AMILiveQueue)
+    /// A queue is no longer in Asterisk's list.
+    case queueRemoved(AMILiveQueue)
     /// A snapshot was loaded (at start or after a reconnect): the model now matches Asterisk's lists.
     case resynchronized
 }

@@ -1,5 +1,5 @@
-/// A live picture of the PBX from AMI: the current channels and bridges, loaded from a snapshot
-/// (`CoreShowChannels`, `BridgeList`) at ``start()`` and again after every reconnect, and kept up to
+/// A live picture of the PBX from AMI: the current channels, bridges and queues, loaded from a
+/// snapshot (`CoreShowChannels`, `BridgeList`, `QueueStatus`) at ``start()`` and again after every reconnect, and kept up to
 /// date by events in between. Queries answer from memory; ``changes`` streams what changed.
 ///
 /// ```swift
@@ -20,7 +20,9 @@ public actor AMILiveModel {
     /// The events that change the model.
     static let events = [
         "Newchannel", "Newstate", "NewCallerid", "NewConnectedLine", "Newexten", "Rename", "VarSet", "Hangup", "DialBegin",
-        "DialState", "DialEnd", "BridgeCreate", "BridgeDestroy", "BridgeEnter", "BridgeLeave",
+        "DialState", "DialEnd", "BridgeCreate", "BridgeDestroy", "BridgeEnter", "BridgeLeave", "QueueMemberAdded",
+        "QueueMemberRemoved", "QueueMemberStatus", "QueueMemberPause", "QueueMemberPenalty", "QueueMemberRinginuse",
+        "QueueCallerJoin", "QueueCallerLeave", "QueueCallerAbandon",
     ]
 
     /// A model fed by `client` (connected or not yet).
@@ -65,6 +67,10 @@ public actor AMILiveModel {
     public func channel(named name: String) -> AMILiveChannel? { state.channels.values.first { $0.name == name } }
     /// The bridges, ordered by id.
     public var bridges: [AMILiveBridge] { state.bridges.values.sorted { $0.id < $1.id } }
+    /// The call queues, ordered by name.
+    public var queues: [AMILiveQueue] { state.queues.values.sorted { $0.name < $1.name } }
+    /// The queue called `name`.
+    public func queue(_ name: String) -> AMILiveQueue? { state.queues[name] }
 
     /// Every change from now on (finishing when the model stops).
     public var changes: AsyncStream<AMILiveChange> {
@@ -95,7 +101,13 @@ public actor AMILiveModel {
         } catch let error as AMIError where error.code == .actionFailed {
             // No bridges (Asterisk answers an empty BridgeList with an error on some versions).
         }
-        publish(state.load(channels: channels.events, bridges: bridges))
+        var queues: [AMIEvent] = []
+        do {
+            queues = try await client.send(action: "QueueStatus").events
+        } catch let error as AMIError where error.code == .actionFailed {
+            // app_queue is not loaded: no queues.
+        }
+        publish(state.load(channels: channels.events, bridges: bridges, queues: queues))
         snapshotCount += 1
     }
 

@@ -5,12 +5,15 @@ public struct AMILiveModelState: Sendable {
     public private(set) var channels: [String: AMILiveChannel] = [:]
     /// The bridges, by id.
     public private(set) var bridges: [String: AMILiveBridge] = [:]
+    /// The call queues, by name.
+    public internal(set) var queues: [String: AMILiveQueue] = [:]
 
     /// Creates an empty state.
     public init() {}
 
     /// Applies one event; returns what changed.
     public mutating func apply(_ event: AMIEvent) -> [AMILiveChange] {
+        if let changes = applyQueueEvent(event) { return changes }
         switch event.name.lowercased() {
         case "newchannel":
             guard let channel = AMILiveChannel(snapshot: event) else { return [] }
@@ -44,10 +47,10 @@ public struct AMILiveModelState: Sendable {
         }
     }
 
-    /// Replaces the state with a snapshot (`CoreShowChannel` and `BridgeListItem` events) and returns
-    /// the differences: channels and bridges that appeared, changed or are gone (a Hangup missed while
-    /// disconnected leaves no ghost).
-    public mutating func load(channels snapshot: [AMIEvent], bridges bridgeSnapshot: [AMIEvent]) -> [AMILiveChange] {
+    /// Replaces the state with a snapshot (`CoreShowChannel`, `BridgeListItem` and `QueueStatus`'s
+    /// events) and returns the differences: channels, bridges and queues that appeared, changed or
+    /// are gone (a Hangup missed while disconnected leaves no ghost).
+    public mutating func load(channels snapshot: [AMIEvent], bridges bridgeSnapshot: [AMIEvent], queues queueSnapshot: [AMIEvent] = []) -> [AMILiveChange] {
         var fresh: [String: AMILiveChannel] = [:]
         for event in snapshot {
             guard var channel = AMILiveChannel(snapshot: event) else { continue }
@@ -77,8 +80,12 @@ public struct AMILiveModelState: Sendable {
                 changes.append(.bridgeAdded(bridge))
             }
         }
+        let freshQueues = Self.queues(from: queueSnapshot)
+        for (name, queue) in queues.sorted(by: { $0.key < $1.key }) where freshQueues[name] == nil { changes.append(.queueRemoved(queue)) }
+        for (name, queue) in freshQueues.sorted(by: { $0.key < $1.key }) where queues[name] != queue { changes.append(.queueUpdated(queue)) }
         channels = fresh
         bridges = freshBridges
+        queues = freshQueues
         changes.append(.resynchronized)
         return changes
     }

@@ -53,3 +53,36 @@ struct AMILiveModelStateTests {
         #expect(changes.last == .resynchronized)
     }
 }
+
+@Suite("The live model's queues (sans-IO)")
+struct AMILiveQueueStateTests {
+    private func event(_ name: String, _ headers: KeyValuePairs<String, String>) -> AMIEvent {
+        AMIEvent(name: name, headers: headers.map { AMIHeader(name: $0.key, value: $0.value) })
+    }
+
+    @Test func membersPausesAndCallersFollowEvents() {
+        var state = AMILiveModelState()
+        _ = state.load(channels: [], bridges: [], queues: [
+            event("QueueParams", ["Queue": "support", "Strategy": "ringall", "Calls": "0"]),
+            event("QueueMember", ["Queue": "support", "Name": "Alice", "Location": "PJSIP/100", "Status": "1", "Paused": "0", "Membership": "static"]),
+        ])
+        #expect(state.queues["support"]?.strategy == "ringall")
+        #expect(state.queues["support"]?.members["PJSIP/100"]?.name == "Alice")
+        _ = state.apply(event("QueueMemberAdded", ["Queue": "support", "MemberName": "Bob", "Interface": "PJSIP/200", "Paused": "0"]))
+        let paused = state.apply(event("QueueMemberPause", ["Queue": "support", "MemberName": "Bob", "Interface": "PJSIP/200", "Paused": "1", "PausedReason": "lunch"]))
+        #expect(paused.count == 1)
+        #expect(state.queues["support"]?.members["PJSIP/200"]?.isPaused == true && state.queues["support"]?.members["PJSIP/200"]?.pausedReason == "lunch")
+        for (id, position) in [("c1", "1"), ("c2", "2"), ("c3", "3")] {
+            _ = state.apply(event("QueueCallerJoin", ["Queue": "support", "Uniqueid": id, "Channel": "PJSIP/x-\(id)", "Position": position]))
+        }
+        _ = state.apply(event("QueueCallerAbandon", ["Queue": "support", "Uniqueid": "c1", "Position": "1"]))
+        #expect(state.queues["support"]?.callers.map(\.uniqueID) == ["c2", "c3"])
+        #expect(state.queues["support"]?.callers.map(\.position) == [1, 2])
+        _ = state.apply(event("QueueMemberRemoved", ["Queue": "support", "Interface": "PJSIP/100"]))
+        #expect(state.queues["support"]?.members.keys.sorted() == ["PJSIP/200"])
+        // A snapshot without the queue removes it.
+        let changes = state.load(channels: [], bridges: [], queues: [])
+        #expect(changes.contains { if case .queueRemoved(let queue) = $0 { return queue.name == "support" } else { return false } })
+        #expect(state.queues.isEmpty)
+    }
+}

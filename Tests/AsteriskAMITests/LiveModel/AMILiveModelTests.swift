@@ -50,3 +50,37 @@ struct AMILiveModelTests {
         await server.stop()
     }
 }
+
+@Suite("The live model's queues over loopback")
+struct AMILiveQueueTests {
+    @Test func queueStatusThenQueueEvents() async throws {
+        let server = try await FakeAMIServer.start()
+        server.onAction("QueueStatus") { _ in
+            .list(message: "Queue status will follow", items: [
+                AMIEvent(name: "QueueParams", headers: [AMIHeader(name: "Queue", value: "sales"), AMIHeader(name: "Strategy", value: "leastrecent")]),
+                AMIEvent(name: "QueueMember", headers: [
+                    AMIHeader(name: "Queue", value: "sales"), AMIHeader(name: "Name", value: "Carol"), AMIHeader(name: "Location", value: "PJSIP/300"),
+                    AMIHeader(name: "Paused", value: "0"),
+                ]),
+            ], completeEvent: "QueueStatusComplete")
+        }
+        let client = makeClient(server)
+        try await client.connect()
+        let model = AMILiveModel(client: client)
+        try await model.start()
+        #expect(await model.queue("sales")?.members["PJSIP/300"]?.name == "Carol")
+        server.emit(event: "QueueMemberPause", ["Queue": "sales", "MemberName": "Carol", "Interface": "PJSIP/300", "Paused": "1"])
+        server.emit(event: "QueueCallerJoin", ["Queue": "sales", "Uniqueid": "u9", "Channel": "PJSIP/9-9", "Position": "1"])
+        var updated = false
+        for _ in 0..<500 where !updated {
+            let queue = await model.queue("sales")
+            updated = queue?.members["PJSIP/300"]?.isPaused == true && queue?.callers.map(\.uniqueID) == ["u9"]
+            if !updated { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(updated)
+        #expect(await model.queues.map(\.name) == ["sales"])
+        await model.stop()
+        await client.close()
+        await server.stop()
+    }
+}

@@ -124,6 +124,11 @@ let package = Package(
             path: "Benchmarks/config-bench"
         ),
         .executableTarget(
+            name: "live-model",
+            dependencies: ["AsteriskAMI", "AsteriskTesting"],
+            path: "Examples/LiveModel"
+        ),
+        .executableTarget(
             name: "tracked-calls",
             dependencies: ["AsteriskAMI", "AsteriskTesting"],
             path: "Examples/TrackedCalls"

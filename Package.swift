@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "fastagi-bench", targets: ["fastagi-bench"]),
         .executable(name: "ari-bench", targets: ["ari-bench"]),
         .executable(name: "config-bench", targets: ["config-bench"]),
+        .executable(name: "live-model-bench", targets: ["live-model-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -117,6 +118,11 @@ let package = Package(
             name: "ari-bench",
             dependencies: ["AsteriskARI", "AsteriskTesting"],
             path: "Benchmarks/ari-bench"
+        ),
+        .executableTarget(
+            name: "live-model-bench",
+            dependencies: ["AsteriskAMI"],
+            path: "Benchmarks/live-model-bench"
         ),
         .executableTarget(
             name: "config-bench",

@@ -150,6 +150,11 @@ let package = Package(
             path: "Examples/AMIQuickstart"
         ),
         .executableTarget(
+            name: "ivr-menu",
+            dependencies: ["AsteriskAGI", "AsteriskTesting"],
+            path: "Examples/IVRMenu"
+        ),
+        .executableTarget(
             name: "fastagi-ivr",
             dependencies: ["AsteriskAGI", "AsteriskTesting"],
             path: "Examples/FastAGIIVR"

@@ -23,10 +23,9 @@ extension AMIClient {
         let channelID = action.channelID ?? Self.makeChannelID()
         action.channelID = channelID
         let actionID = nextActionID()
-        let call = AMICall(client: self, tracker: AMICallTracker(channelID: channelID, actionID: actionID))
-        let subscription = subscribe(.names(Self.callEvents).and(.matching { event in
-            event["Uniqueid"] == channelID || event["DestUniqueid"] == channelID || event["ActionID"] == actionID
-        }))
+        let tracker = AMICallTracker(channelID: channelID, actionID: actionID)
+        let call = AMICall(client: self, tracker: tracker)
+        let subscription = subscribe(.names(Self.callEvents).and(.matching { tracker.concerns($0) }))
         Task {
             defer { subscription.cancel() }
             do {

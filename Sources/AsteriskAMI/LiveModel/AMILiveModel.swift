@@ -87,7 +87,13 @@ public actor AMILiveModel {
     private func handle(_ element: AMIStreamElement<AMIEvent>) async {
         switch element {
         case .event(let event): publish(state.apply(event))
-        case .reconnected, .eventsDropped: try? await resynchronize()
+        case .reconnected, .eventsDropped:
+            do {
+                try await resynchronize()
+            } catch {
+                // The picture stays as it was until the next reconnect; say so rather than hide it.
+                client.logger.warning("live model: the snapshot after a reconnect failed", metadata: ["asterisk.error": "\(error)"])
+            }
         case .connectionLost: break
         }
     }

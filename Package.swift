@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "AsteriskAGI", targets: ["AsteriskAGI"]),
         .library(name: "AsteriskARI", targets: ["AsteriskARI"]),
         .library(name: "AsteriskConfig", targets: ["AsteriskConfig"]),
+        .library(name: "AsteriskIVR", targets: ["AsteriskIVR"]),
         .library(name: "AsteriskTesting", targets: ["AsteriskTesting"]),
         .executable(name: "astctl", targets: ["astctl"]),
         .executable(name: "ami-bench", targets: ["ami-bench"]),
@@ -46,6 +47,7 @@ let package = Package(
             name: "AsteriskAGI",
             dependencies: [
                 "AsteriskAMI",
+                "AsteriskIVR",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -57,6 +59,7 @@ let package = Package(
             name: "AsteriskARI",
             dependencies: [
                 "AsteriskConfig",
+                "AsteriskIVR",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -69,11 +72,13 @@ let package = Package(
             ]
         ),
         .target(name: "AsteriskConfig"),
+        .target(name: "AsteriskIVR"),
         .target(
             name: "AsteriskTesting",
             dependencies: [
                 "AsteriskAMI",
                 "AsteriskAGI",
+                "AsteriskIVR",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -151,7 +156,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "ivr-menu",
-            dependencies: ["AsteriskAGI", "AsteriskTesting"],
+            dependencies: ["AsteriskAGI", "AsteriskARI", "AsteriskIVR", "AsteriskTesting"],
             path: "Examples/IVRMenu"
         ),
         .executableTarget(
@@ -196,7 +201,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AsteriskARITests",
-            dependencies: ["AsteriskARI", "AsteriskTesting", .product(name: "NIOSSL", package: "swift-nio-ssl")],
+            dependencies: ["AsteriskARI", "AsteriskIVR", "AsteriskTesting", .product(name: "NIOSSL", package: "swift-nio-ssl")],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "AsteriskConfigTests", dependencies: ["AsteriskConfig"]),
@@ -204,6 +209,7 @@ let package = Package(
             name: "AsteriskAGITests",
             dependencies: [
                 "AsteriskAGI",
+                "AsteriskIVR",
                 "AsteriskAMI",
                 "AsteriskTesting",
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,8 +1,12 @@
 // A declarative IVR menu served over FastAGI. Point Asterisk at it with
 //   exten => 100,1,AGI(agi://127.0.0.1:4573/menu)
-// Without Asterisk, this example runs the menu twice: once against a scripted caller (no sockets),
-// once against AsteriskTesting's FakeAGICaller over loopback:  swift run ivr-menu
+// or, over ARI, with  exten => 100,1,Stasis(menu).
+// Without Asterisk, this example runs the same menu three times: against a scripted caller (no
+// sockets), against AsteriskTesting's FakeAGICaller over FastAGI, and on a Stasis channel of its fake
+// ARI server:  swift run ivr-menu
 import AsteriskAGI
+import AsteriskARI
+import AsteriskIVR
 import AsteriskTesting
 
 let support = Menu(
@@ -38,3 +42,22 @@ try await server.start()
 let record = try await FakeAGICaller.call(port: server.port, script: "menu", dialogue: FakeAGIDialogue(keys: ["2", "1"]))
 for command in record.commands { print("  \(command.line)") }
 await server.shutdown()
+
+// 3. Over ARI: the same menu on a Stasis channel; the caller presses 1 (sales) during the greeting.
+let ari = try await FakeARIServer.start()
+let client = ARIClient(configuration: .init(baseURL: ari.baseURL, credentials: .basic("app", "secret")))
+let stasis = StasisApplication(name: "menu", client: client) { call in
+    try await call.answer()
+    let result = try await main.run(on: call)
+    print("ARI: \(result.outcome) via \(result.path)")
+    try await call.hangup()
+}
+try await stasis.start()
+let running = Task { try await stasis.run() }
+let channel = ari.simulateCall(app: "menu")
+ari.sendDTMF("1", to: channel)
+while ari.channelIDs.contains(channel) { try await Task.sleep(for: .milliseconds(10)) }
+stasis.stop()
+try await running.value
+try await client.shutdown()
+await ari.stop()

@@ -1,3 +1,5 @@
+import AsteriskIVR
+
 extension AGIChannel: IVRCallPort {
     /// Plays an IVR prompt with the matching AGI command (`STREAM FILE`, `SAY DIGITS`, `SAY NUMBER`,
     /// `SAY DATE`, or `WAIT FOR DIGIT` for silence); returns the key that interrupted it.

@@ -52,10 +52,22 @@ public final class StasisChannel: Sendable {
 
     /// Starts playing media and returns at once with a handle to wait for or stop the playback.
     public func startPlayback(_ media: [String], language: String? = nil) async throws(ARIError) -> StasisPlayback {
+        try await startPlayback(media, language: language, interruptKeys: "")
+    }
+
+    /// Starts a playback whose wait also ends (with `.digit`) on a DTMF key among `interruptKeys`.
+    func startPlayback(_ media: [String], language: String?, interruptKeys: String) async throws(ARIError) -> StasisPlayback {
         let playbackID = "pb-" + UUID().uuidString.lowercased()
         let expectation = mailbox.expect { event in
-            if case .playbackFinished(let finished) = event, finished.playback.id == playbackID { return .event(event) }
-            return nil
+            switch event {
+            case .playbackFinished(let finished) where finished.playback.id == playbackID:
+                return .event(event)
+            case .channelDtmfReceived(let dtmf):
+                guard let key = dtmf.digit.first, interruptKeys.contains(key) else { return nil }
+                return .digit(key)
+            default:
+                return nil
+            }
         }
         do {
             try await client.send(ARIOperations.Channels.play(channelID: id, media: media, lang: language, playbackID: playbackID))

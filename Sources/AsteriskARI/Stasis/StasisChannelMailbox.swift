@@ -143,6 +143,25 @@ final class StasisChannelMailbox: Sendable {
         return await wait(for: expectation, timeout: timeout)
     }
 
+    /// A digit typed ahead that is among `keys`: digits before it that are not keys are dropped
+    /// (as a prompt with escape digits ignores other keys); nil, and nothing dropped, when none is.
+    func takeTypedAhead(among keys: String) -> Character? {
+        state.withLockedValue { state in
+            guard let index = state.digits.firstIndex(where: keys.contains) else { return nil }
+            let digit = state.digits[index]
+            state.digits.removeFirst(index + 1)
+            return digit
+        }
+    }
+
+    /// Removes buffered digits up to and including the first `digit` (the key that an expectation
+    /// already took, which was also queued for readers).
+    func consumeDigits(through digit: Character) {
+        state.withLockedValue { state in
+            if let index = state.digits.firstIndex(of: digit) { state.digits.removeFirst(index + 1) }
+        }
+    }
+
     /// Forgets digits pressed but not yet read, and returns them.
     func flushDigits() -> String {
         String(state.withLockedValue { state in

@@ -1,4 +1,4 @@
-import AsteriskAGI
+import AsteriskIVR
 import NIOConcurrencyHelpers
 
 /// A caller for testing IVR menus without Asterisk: presses keys from a script and records every

@@ -1,4 +1,5 @@
 import AsteriskAGI
+import AsteriskIVR
 import AsteriskTesting
 import Testing
 
@@ -75,5 +76,51 @@ struct MenuOverFastAGITests {
             #"STREAM FILE main-menu 12"#, "WAIT FOR DIGIT 5000", #"STREAM FILE support 1"#, "WAIT FOR DIGIT 5000",
         ])
         await server.shutdown()
+    }
+}
+
+@Suite("IVR prompts on the AGI wire")
+struct IVRPromptWireTests {
+    /// Runs `menu` over FastAGI against a fake caller answering with `dialogue`; returns the result and the commands sent.
+    private func run(_ menu: Menu, _ dialogue: FakeAGIDialogue) async throws -> (IVRResult?, [String]) {
+        let results = Collected<IVRResult>()
+        let server = FastAGIServer(configuration: .init(port: 0, idleTimeout: .seconds(5), shutdownGracePeriod: .seconds(2))) { router in
+            router.route("ivr") { call in
+                results.append(try await menu.run(on: call))
+                try await call.hangup()
+            }
+        }
+        try await server.start()
+        let record = try await FakeAGICaller.call(port: server.port, script: "ivr", dialogue: dialogue)
+        await server.shutdown()
+        return (results.values.first, record.commands.map(\.line))
+    }
+
+    @Test func everyPromptKindBecomesItsCommandWithTheOptionKeysAsEscapeDigits() async throws {
+        let menu = Menu(
+            prompts: [.digits("123"), .number(42), .date(86_400), .silence(.milliseconds(1500))],
+            options: ["1": .choose("one"), "2": .choose("two")], timeout: .seconds(2), maximumAttempts: 1)
+        let (result, lines) = try await run(menu, FakeAGIDialogue(keys: [nil, "2"]))
+        #expect(result == IVRResult(outcome: .chosen("two", input: nil), path: ["2"]))
+        #expect(lines.prefix(6) == [
+            "SAY DIGITS 123 12", "SAY NUMBER 42 12", "SAY DATE 86400 12", "WAIT FOR DIGIT 1500", "WAIT FOR DIGIT 2000", "HANGUP",
+        ])
+    }
+
+    @Test func aKeyDuringASayCommandInterruptsTheRemainingPrompts() async throws {
+        let menu = Menu(prompts: [.digits("123"), .number(42), .sound("never-heard")], options: ["1": .choose("one"), "2": .choose("two")])
+        let interrupting = FakeAGIDialogue(override: { command in
+            command.isCommand("say number") ? "200 result=50" : nil
+        })
+        let (result, lines) = try await run(menu, interrupting)
+        #expect(result == IVRResult(outcome: .chosen("two", input: nil), path: ["2"]))
+        #expect(lines.prefix(3) == ["SAY DIGITS 123 12", "SAY NUMBER 42 12", "HANGUP"])
+    }
+
+    @Test func aKeyDuringSilenceThatIsNoOptionDoesNotChoose() async throws {
+        let menu = Menu(prompts: [.silence(.seconds(1))], options: ["1": .choose("one")], invalidPrompts: [], timeout: .seconds(1), maximumAttempts: 2)
+        let (result, lines) = try await run(menu, FakeAGIDialogue(keys: ["7", nil, "1"]))
+        #expect(result == IVRResult(outcome: .chosen("one", input: nil), path: ["1"]))
+        #expect(lines.prefix(4) == ["WAIT FOR DIGIT 1000", "WAIT FOR DIGIT 1000", "WAIT FOR DIGIT 1000", "HANGUP"])
     }
 }

@@ -67,6 +67,8 @@ public actor AMILiveModel {
     public func channel(named name: String) -> AMILiveChannel? { state.channels.values.first { $0.name == name } }
     /// The bridges, ordered by id.
     public var bridges: [AMILiveBridge] { state.bridges.values.sorted { $0.id < $1.id } }
+    /// The bridge with this id.
+    public func bridge(_ id: String) -> AMILiveBridge? { state.bridges[id] }
     /// The call queues, ordered by name.
     public var queues: [AMILiveQueue] { state.queues.values.sorted { $0.name < $1.name } }
     /// The queue called `name`.

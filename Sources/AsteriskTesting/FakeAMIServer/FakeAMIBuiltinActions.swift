@@ -4,6 +4,7 @@ import Crypto
 extension FakeAMISession {
     /// The fake's own implementation of the actions it knows.
     func builtin(_ request: FakeAMIRequest) async -> FakeAMIReply {
+        if let reply = server.bridgeAction(request) ?? server.queueAction(request) { return reply }
         switch request.action.lowercased() {
         case "login": return login(request)
         case "challenge":
@@ -43,7 +44,8 @@ extension FakeAMISession {
                 AMIEvent(name: "CoreShowChannel", headers: channel.snapshotHeaders() + [
                     AMIHeader(name: "Application", value: channel.application),
                     AMIHeader(name: "ApplicationData", value: channel.applicationData),
-                    AMIHeader(name: "Duration", value: "00:00:01"), AMIHeader(name: "BridgeId", value: ""),
+                    AMIHeader(name: "Duration", value: "00:00:01"),
+                    AMIHeader(name: "BridgeId", value: server.state.withLockedValue { $0.bridgeID(of: channel.uniqueID) } ?? ""),
                 ])
             }
             return .list(message: "Channels will follow", items: items, completeEvent: "CoreShowChannelsComplete")
@@ -105,9 +107,10 @@ extension FakeAMISession {
             let removed = server.state.withLockedValue { $0.database.removeValue(forKey: family + "/" + key) }
             return removed == nil ? .error(message: "Database entry not found") : .success(message: "Key deleted successfully")
         case "listcommands":
-            let names = ["Challenge", "Command", "CoreSettings", "CoreShowChannels", "CoreStatus", "DBDel", "DBGet", "DBPut",
-                "Events", "Filter", "Getvar", "Hangup", "ListCommands", "Login", "Logoff", "Originate", "Ping", "Setvar",
-                "Status", "UserEvent"]
+            let names = ["Bridge", "BridgeDestroy", "BridgeInfo", "BridgeKick", "BridgeList", "Challenge", "Command",
+                "CoreSettings", "CoreShowChannels", "CoreStatus", "DBDel", "DBGet", "DBPut", "Events", "Filter", "Getvar", "Hangup",
+                "ListCommands", "Login", "Logoff", "Originate", "Ping", "QueueAdd", "QueuePause", "QueueRemove", "QueueStatus",
+                "QueueSummary", "Setvar", "Status", "UserEvent"]
             return .success(headers: names.map { AMIHeader(name: $0, value: "\($0) (fake).  (Priv: <none>)") })
         case "hangup": return hangup(request)
         case "agi": return server.handleAGIAction(request)

@@ -170,8 +170,10 @@ public final class FakeAMIServer: Sendable {
     }
 
     /// Removes a channel; with `emitHangup` false no `Hangup` goes out, as when a client misses it.
+    /// A channel in a bridge leaves it first (`BridgeLeave`), one waiting in a queue abandons it.
     public func removeChannel(_ uniqueID: String, cause: Int = 16, emitHangup: Bool = true) {
-        guard let channel = state.withLockedValue({ $0.channels.removeValue(forKey: uniqueID) }), emitHangup else { return }
+        guard let (channel, before) = state.withLockedValue({ $0.removeChannel(uniqueID) }), emitHangup else { return }
+        before.forEach(emit)
         emit(AMIEvent(name: "Hangup", headers: channel.snapshotHeaders() + [
             AMIHeader(name: "Cause", value: String(cause)), AMIHeader(name: "Cause-txt", value: FakeCallSimulator.causeText(cause)),
         ]))
@@ -235,6 +237,8 @@ struct FakeAMIServerState {
     var globals: [String: String] = [:]
     var database: [String: String] = [:]
     var channels: [String: FakeChannel] = [:]
+    var bridges: [String: FakeBridge] = [:]
+    var queues: [String: FakeQueue] = [:]
     var originateOutcome: @Sendable (FakeAMIRequest) -> FakeCallOutcome = { _ in .answer() }
     var nextUniqueID = 1
     var nextLocalID = 0

@@ -142,7 +142,7 @@ final class FakeAMISession: Sendable {
             write(frames: [[AMIHeader(name: "Response", value: "Success")] + actionID + text + headers])
         case .error(let message):
             write(frames: [[AMIHeader(name: "Response", value: "Error")] + actionID + [AMIHeader(name: "Message", value: message)]])
-        case .list(let message, let items, let completeEvent):
+        case .list(let message, let items, let completeEvent, let completeHeaders):
             var frames: [[AMIHeader]] = [
                 [AMIHeader(name: "Response", value: "Success")] + actionID + [
                     AMIHeader(name: "EventList", value: "start"), AMIHeader(name: "Message", value: message),
@@ -152,7 +152,7 @@ final class FakeAMISession: Sendable {
             frames.append(
                 [AMIHeader(name: "Event", value: completeEvent)] + actionID + [
                     AMIHeader(name: "EventList", value: "Complete"), AMIHeader(name: "ListItems", value: String(items.count)),
-                ])
+                ] + completeHeaders)
             write(frames: frames)
         case .frames(let frames):
             write(frames: frames)

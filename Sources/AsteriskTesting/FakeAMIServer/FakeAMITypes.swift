@@ -45,8 +45,9 @@ public enum FakeAMIReply: Sendable {
     case success(message: String? = nil, headers: [AMIHeader] = [])
     /// `Response: Error` with a `Message:`.
     case error(message: String)
-    /// `Response: Success` + `EventList: start`, the items, then `<completeEvent>` with `EventList: Complete` and `ListItems`.
-    case list(message: String = "Events will follow", items: [AMIEvent], completeEvent: String)
+    /// `Response: Success` + `EventList: start`, the items, then `<completeEvent>` with `EventList: Complete`,
+    /// `ListItems` and `completeHeaders`.
+    case list(message: String = "Events will follow", items: [AMIEvent], completeEvent: String, completeHeaders: [AMIHeader] = [])
     /// Exact frames, written as given (each a list of headers).
     case frames([[AMIHeader]])
     /// No answer at all (to test client timeouts).

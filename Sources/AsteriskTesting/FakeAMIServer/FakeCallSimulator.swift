@@ -124,11 +124,7 @@ struct FakeCallSimulator: Sendable {
     func hangUp(_ channel: FakeChannel, cause: Int) { finish(channel, cause: cause) }
 
     private func finish(_ channel: FakeChannel, cause: Int) {
-        let current = server.state.withLockedValue { $0.channels.removeValue(forKey: channel.uniqueID) }
-        guard let current else { return }
-        server.emit(AMIEvent(name: "Hangup", headers: current.snapshotHeaders() + [
-            AMIHeader(name: "Cause", value: String(cause)), AMIHeader(name: "Cause-txt", value: Self.causeText(cause)),
-        ]))
+        server.removeChannel(channel.uniqueID, cause: cause)
     }
 
     /// Splits `Name <number>` caller ID text.

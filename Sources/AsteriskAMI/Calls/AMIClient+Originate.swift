@@ -25,28 +25,15 @@ extension AMIClient {
         let actionID = nextActionID()
         let tracker = AMICallTracker(channelID: channelID, actionID: actionID)
         let call = AMICall(client: self, tracker: tracker)
-        let subscription = subscribe(.names(Self.callEvents).and(.matching { tracker.concerns($0) }))
-        Task {
-            defer { subscription.cancel() }
-            do {
-                for try await element in subscription {
-                    switch element {
-                    case .event(let event): call.apply(event)
-                    case .connectionLost: call.end(.connectionLost)
-                    case .reconnected, .eventsDropped: break
-                    }
-                    if call.state.isEnded { return }
-                }
-            } catch {}
-            call.end(.connectionLost)
-        }
+        callRouter.follow(call, actionID: actionID, on: self)
         do {
             _ = try await send(
                 action: OriginateAction.actionName, headers: action.headers, shape: .single, timeout: timeout, actionID: actionID)
         } catch let error as AMIError where error.code == .actionFailed {
             call.end(.actionRejected(error.serverMessage ?? error.message))
+            callRouter.forget(call, actionID: actionID)
         } catch {
-            subscription.cancel()
+            callRouter.forget(call, actionID: actionID)
             throw error
         }
         return call

@@ -24,6 +24,8 @@ public final class AMIClient: Sendable {
     let logger: Logger
     let eventLoopGroup: any EventLoopGroup
     let hub = AMIEventHub()
+    /// Routes call events to the calls ``originate(_:timeout:)`` follows.
+    let callRouter = AMICallRouter()
     private let actionIDs = AMIActionIDGenerator()
     private let state = NIOLockedValueBox(State())
     private let actionsCounter = Counter(label: "asterisk_ami_actions_total")

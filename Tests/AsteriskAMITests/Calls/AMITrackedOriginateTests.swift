@@ -74,6 +74,33 @@ struct AMITrackedOriginateTests {
         await server.stop()
     }
 
+    @Test func hundredsOfConcurrentCallsAreRoutedByTheirIdsAndForgottenWhenOver() async throws {
+        let server = try await FakeAMIServer.start()
+        server.setOriginateOutcome { request in
+            request["Channel"]!.hasSuffix("7") ? .busy : .answer(ringing: .milliseconds(5), talking: .milliseconds(20))
+        }
+        let client = makeClient(server)
+        try await client.connect()
+        let reasons = try await withThrowingTaskGroup(of: (Int, AMICallEnd.Reason).self) { group in
+            for index in 0..<300 {
+                group.addTask {
+                    let placed = try await client.originate(call("PJSIP/\(index)"))
+                    return (index, try await placed.ended(timeout: .seconds(20)).reason)
+                }
+            }
+            var reasons: [Int: AMICallEnd.Reason] = [:]
+            for try await (index, reason) in group { reasons[index] = reason }
+            return reasons
+        }
+        #expect(reasons.count == 300)
+        #expect(reasons.allSatisfy { $0.value == (String($0.key).hasSuffix("7") ? .busy : .completed) })
+        // The router forgets a call right after delivering its last event.
+        for _ in 0..<500 where client.callRouter.count > 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(client.callRouter.count == 0)
+        await client.close()
+        await server.stop()
+    }
+
     @Test func aRefusedActionAndALostConnectionEndTheCall() async throws {
         let server = try await FakeAMIServer.start()
         server.onAction("Originate") { _ in .error(message: "Originate is not allowed") }

@@ -126,7 +126,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "live-model-bench",
-            dependencies: ["AsteriskAMI"],
+            dependencies: ["AsteriskAMI", "AsteriskTesting"],
             path: "Benchmarks/live-model-bench"
         ),
         .executableTarget(

@@ -7,11 +7,14 @@ import Darwin
 #endif
 
 // The live model's state under load, without sockets:
-//   swift run -c release live-model-bench [CHANNELS] [EVENTS]
+//   swift run -c release live-model-bench [--wire] [CHANNELS] [EVENTS]
 // Creates CHANNELS channels (Newchannel), applies EVENTS events spread over them (Newstate,
 // VarSet, NewCallerid, Newexten in turn, each changing its channel), and reports events/s and the
 // memory each channel takes (resident memory before and after creating them, divided).
+// With --wire, the same events go the whole way: the fake server floods them over loopback to an
+// AMIClient and its AMILiveModel actor (see WireBench.swift).
 
+let wire = CommandLine.arguments.contains("--wire")
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
 let channelCount = arguments.first ?? 10_000
 let eventCount = arguments.dropFirst().first ?? 1_000_000
@@ -22,7 +25,8 @@ func residentBytes() -> Int {
     defer { fclose(file) }
     var buffer = [CChar](repeating: 0, count: 128)
     guard fgets(&buffer, Int32(buffer.count), file) != nil else { return 0 }
-    let fields = String(cString: buffer).split(separator: " ")
+    let text = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+    let fields = String(decoding: text, as: UTF8.self).split(separator: " ")
     guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
     return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
 }
@@ -54,6 +58,11 @@ for variant in 0..<2 {
         updates.append(event("NewCallerid", [("Uniqueid", id), ("CallerIDNum", "\(index + variant)"), ("CallerIDName", "Updated")]))
         updates.append(event("Newexten", [("Uniqueid", id), ("Context", "office"), ("Exten", "200"), ("Priority", "\(2 + variant)")]))
     }
+}
+
+if wire {
+    try await runWireBench(channels: creations, updates: updates, eventCount: eventCount)
+    exit(0)
 }
 
 let before = residentBytes()

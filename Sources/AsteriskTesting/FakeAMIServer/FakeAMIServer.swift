@@ -137,8 +137,13 @@ public final class FakeAMIServer: Sendable {
 
     /// Sends `count` copies of `event` to every session in large writes, returning when the sockets took them all.
     public func flood(_ event: AMIEvent, count: Int) async {
+        await flood(cycling: [event], count: count)
+    }
+
+    /// Sends `count` events to every session, taking `events` in turn, in large writes.
+    public func flood(cycling events: [AMIEvent], count: Int) async {
         let sessions = state.withLockedValue { Array($0.sessions.values) }
-        for session in sessions { await session.flood(event, count: count) }
+        for session in sessions { await session.flood(events, count: count) }
     }
 
     // MARK: - behaviour

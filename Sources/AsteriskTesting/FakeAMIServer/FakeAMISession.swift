@@ -72,15 +72,19 @@ final class FakeAMISession: Sendable {
     }
 
     /// Writes `count` copies of an event in large chunks, waiting for each chunk to be taken by the socket.
-    func flood(_ event: AMIEvent, count: Int) async {
-        var one = ByteBuffer()
-        try? AMIActionEncoder.encode(frame: event.headers, into: &one)
-        var remaining = count
-        while remaining > 0 {
-            let batch = min(remaining, 1000)
-            var buffer = channel.allocator.buffer(capacity: one.readableBytes * batch)
-            for _ in 0..<batch { buffer.writeImmutableBuffer(one) }
-            remaining -= batch
+    func flood(_ events: [AMIEvent], count: Int) async {
+        guard !events.isEmpty else { return }
+        let encoded = events.map { event -> ByteBuffer in
+            var one = ByteBuffer()
+            try? AMIActionEncoder.encode(frame: event.headers, into: &one)
+            return one
+        }
+        var sent = 0
+        while sent < count {
+            let batch = min(count - sent, 1000)
+            var buffer = channel.allocator.buffer(capacity: encoded[0].readableBytes * batch)
+            for index in sent..<(sent + batch) { buffer.writeImmutableBuffer(encoded[index % encoded.count]) }
+            sent += batch
             do {
                 try await channel.writeAndFlush(buffer).get()
             } catch {

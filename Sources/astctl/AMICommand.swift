@@ -9,62 +9,6 @@ struct AMICommand: AsyncParsableCommand {
         subcommands: [AMIActionCommand.self, AMICLICommand.self, AMIEventsCommand.self])
 }
 
-/// Connection options shared by the `ami` subcommands.
-struct AMIConnectionOptions: ParsableArguments {
-    @Option(name: .long, help: "ami://user:secret@host:5038 (or amis:// for TLS). Default: $ASTERISK_AMI_URL.")
-    var url: String?
-
-    /// Connects a client, mapping failures to exit code 3.
-    func connect(events: AMIEventMask = .off) async throws -> AMIClient {
-        guard let text = url ?? Environment.value("ASTERISK_AMI_URL") else {
-            throw ValidationError("give --url ami://user:secret@host:port or set ASTERISK_AMI_URL")
-        }
-        var configuration: AMIClientConfiguration
-        do {
-            configuration = try AMIClientConfiguration(url: text)
-        } catch {
-            throw ValidationError("\(error)")
-        }
-        configuration.events = events
-        configuration.keepAliveInterval = nil
-        configuration.reconnect = .disabled
-        var logger = Logger(label: "astctl")
-        logger.logLevel = .error
-        let client = AMIClient(configuration: configuration, logger: logger)
-        do {
-            try await client.connect()
-        } catch {
-            printError("astctl: \(error)")
-            throw AstctlExit.connectionFailed
-        }
-        return client
-    }
-
-    /// Connects, runs `body`, and closes. An ``AMIError`` is reported — Asterisk's answer through
-    /// `render` when there is one — and becomes exit code 1 (refused), 64 (unsafe input) or 3 (connection).
-    func withClient(
-        events: AMIEventMask = .off, render: (AMIResponse) -> String?, _ body: (AMIClient) async throws -> Void
-    ) async throws {
-        let client = try await connect(events: events)
-        do {
-            try await body(client)
-            await client.close()
-        } catch let error as AMIError {
-            await client.close()
-            if let response = error.response, let text = render(response) {
-                print(text)
-            } else {
-                printError("astctl: \(error)")
-            }
-            switch error.code {
-            case .actionFailed: throw AstctlExit.actionFailed
-            case .invalidHeader: throw ExitCode.validationFailure
-            default: throw AstctlExit.connectionFailed
-            }
-        }
-    }
-}
-
 /// `astctl ami action NAME [Key=Value ...]`.
 struct AMIActionCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -73,7 +17,9 @@ struct AMIActionCommand: AsyncParsableCommand {
     @OptionGroup var connection: AMIConnectionOptions
     @Argument(help: "The action name, for example CoreShowChannels.") var name: String
     @Argument(help: "Headers as Key=Value; repeat a key to send it several times.") var headers: [String] = []
-    @Flag(help: "Print JSON (one object) instead of AMI text.") var json = false
+    @Flag(help: "Print JSON (one object) instead of text.") var json = false
+    @Flag(help: "Print the answer as AMI sent it (Key: Value lines), lists included.") var raw = false
+    @Option(help: "With a list answer, show these columns (comma-separated header names).") var columns: String?
     @Option(help: "Seconds to wait for the complete answer.") var timeout: Double = 10
 
     func run() async throws {
@@ -81,8 +27,13 @@ struct AMIActionCommand: AsyncParsableCommand {
             guard let equals = pair.firstIndex(of: "=") else { throw ValidationError("'\(pair)' is not Key=Value") }
             return AMIHeader(name: String(pair[..<equals]), value: String(pair[pair.index(after: equals)...]))
         }
+        let chosen = columns.map { $0.split(separator: ",").map { String($0).trimmingSpaces } }
         let render = { (response: AMIResponse) -> String? in
-            json ? JSONOutput.response(response) : String(response.description.dropLast(2))
+            if json { return JSONOutput.response(response) }
+            if raw || (response.events.isEmpty && response.completionEvent == nil) || !response.isSuccess {
+                return String(response.description.dropLast(2))
+            }
+            return TableOutput.render(response, columns: chosen)
         }
         try await connection.withClient(render: render) { client in
             let response = try await client.send(

@@ -61,7 +61,17 @@ extension AstctlProcessSuites {
         @Test func actionPrintsTheResponseAndListEvents() async throws {
             let server = try await FakeAMIServer.start()
             server.addChannel(FakeChannel(name: "PJSIP/100-00000001", uniqueID: "u.1"))
-            let text = try await astctl(["ami", "action", "CoreShowChannels"], url: server.url())
+            server.addChannel(FakeChannel(name: "PJSIP/2000-00000002", uniqueID: "u.2", callerIDNumber: "5551234"))
+            let table = try await astctl(["ami", "action", "CoreShowChannels"], url: server.url())
+            #expect(table.status == 0)
+            let lines = table.output.split(separator: "\n").map(String.init)
+            #expect(lines.first?.hasPrefix("Channel              ChannelStateDesc  CallerIDNum  Context  Exten") == true)
+            #expect(lines.dropFirst().first?.hasPrefix("PJSIP/100-00000001   Up                <unknown>    default  s") == true)
+            #expect(lines.dropFirst(2).first?.hasPrefix("PJSIP/2000-00000002  Up                5551234      default  s") == true)
+            #expect(lines.last == "2 items")
+            let chosen = try await astctl(["ami", "action", "CoreShowChannels", "--columns", "Uniqueid,Channel"], url: server.url())
+            #expect(chosen.output.split(separator: "\n").prefix(2) == ["Uniqueid  Channel", "u.1       PJSIP/100-00000001"])
+            let text = try await astctl(["ami", "action", "CoreShowChannels", "--raw"], url: server.url())
             #expect(text.status == 0)
             #expect(text.output.contains("EventList: start"))
             #expect(text.output.contains("Channel: PJSIP/100-00000001"))
@@ -87,6 +97,34 @@ extension AstctlProcessSuites {
             let usage = try await astctl(["ami", "action", "Ping"], url: nil)
             #expect(usage.status == 64)
             await server.stop()
+        }
+
+        @Test func theConnectionComesFromAManagerConfWithoutPrintingTheSecret() async throws {
+            let server = try await FakeAMIServer.start(.init(users: [FakeAMIUser(username: "ops", secret: "t0p-s3cret")]))
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("astctl-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let conf = directory.appendingPathComponent("manager.conf")
+            try "[general]\nenabled = yes\nport = \(server.port)\nbindaddr = 0.0.0.0\n\n[ops]\nsecret = t0p-s3cret\nread = all\nwrite = all\n"
+                .write(to: conf, atomically: true, encoding: .utf8)
+            let ping = try await astctl(["ami", "action", "Ping", "--config", conf.path, "--user", "ops"], url: nil)
+            #expect(ping.status == 0)
+            #expect(ping.output.contains("Ping: Pong"))
+            let unknown = try await astctl(["ami", "action", "Ping", "--config", conf.path, "--user", "nobody"], url: nil)
+            #expect(unknown.status == 64)
+            #expect(unknown.error.contains("nobody"))
+            let lonely = try await astctl(["ami", "action", "Ping", "--config", conf.path], url: nil)
+            #expect(lonely.status == 64)
+            let broken = directory.appendingPathComponent("broken.conf")
+            try "[general\nenabled = yes\n".write(to: broken, atomically: true, encoding: .utf8)
+            let invalid = try await astctl(["ami", "action", "Ping", "--config", broken.path, "--user", "ops"], url: nil)
+            #expect(invalid.status == 2)
+            await server.stop()
+            let down = try await astctl(["ami", "action", "Ping", "--config", conf.path, "--user", "ops"], url: nil)
+            #expect(down.status == 3)
+            for result in [ping, unknown, lonely, invalid, down] {
+                #expect(!result.output.contains("t0p-s3cret") && !result.error.contains("t0p-s3cret"))
+            }
         }
 
         @Test func commandPrintsOutputLines() async throws {

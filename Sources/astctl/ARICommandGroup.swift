@@ -10,26 +10,6 @@ struct ARICommandGroup: AsyncParsableCommand {
         subcommands: [ARIGetCommand.self, ARIPostCommand.self, ARIPutCommand.self, ARIDeleteCommand.self, ARIEventsCommand.self])
 }
 
-/// Connection options shared by the `ari` subcommands.
-struct ARIConnectionOptions: ParsableArguments {
-    @Option(name: .long, help: "http://user:password@host:8088 (https for TLS). Default: $ASTERISK_ARI_URL.")
-    var url: String?
-
-    /// A client for the URL (or `ASTERISK_ARI_URL`); a malformed URL is a usage error.
-    func client() throws -> ARIClient {
-        guard let text = url ?? Environment.value("ASTERISK_ARI_URL") else {
-            throw ValidationError("give --url http://user:password@host:8088 or set ASTERISK_ARI_URL")
-        }
-        do {
-            var logger = Logger(label: "astctl")
-            logger.logLevel = .error
-            return ARIClient(configuration: try ARIClientConfiguration(url: text), logger: logger)
-        } catch {
-            throw ValidationError("\(error)")
-        }
-    }
-}
-
 /// Maps an ``ARIError`` to the exit codes of astctl (printing what went wrong).
 func ariExitCode(for error: ARIError) -> ExitCode {
     printError("astctl: \(error)")
@@ -46,29 +26,30 @@ struct ARIRequestOptions: ParsableArguments {
     @Argument(help: "The resource path below /ari, for example channels or channels/ID/answer.") var path: String
     @Argument(help: "Query parameters as name=value.") var parameters: [String] = []
     @Option(help: "A JSON object sent as the body (for example variables).") var body: String?
+    @Flag(help: "Print the JSON as Asterisk sent it (lists are shown as tables otherwise).") var json = false
 
     func send(_ method: String) async throws {
         let query = try parameters.map { pair -> URLQueryItem in
             guard let equals = pair.firstIndex(of: "=") else { throw ValidationError("'\(pair)' is not name=value") }
             return URLQueryItem(name: String(pair[..<equals]), value: String(pair[pair.index(after: equals)...]))
         }
-        var json: ARIJSON?
+        var bodyJSON: ARIJSON?
         if let body {
             guard let decoded = try? JSONDecoder().decode(ARIJSON.self, from: Data(body.utf8)) else {
                 throw ValidationError("--body is not JSON")
             }
-            json = decoded
+            bodyJSON = decoded
         }
         let request: ARIRequest<ARIJSON>
         do {
-            request = try ARIRequest.raw(method: method, path: path, query: query, body: json)
+            request = try ARIRequest.raw(method: method, path: path, query: query, body: bodyJSON)
         } catch {
             throw ValidationError("\(error)")
         }
         let client = try connection.client()
         do {
             let answer = try await client.send(request)
-            if answer != .null { print(answer.prettyPrinted) }
+            if answer != .null { print(json ? answer.prettyPrinted : ARITableOutput.render(answer, path: path)) }
             try? await client.shutdown()
         } catch {
             try? await client.shutdown()

@@ -46,6 +46,42 @@ extension AstctlProcessSuites {
             #expect(down.status == 3)
         }
 
+        @Test func listsPrintAsTablesAndTheConnectionComesFromAriConf() async throws {
+            let server = try await FakeARIServer.start()
+            let first = server.simulateCall(app: "ivr", channelID: "call-a", callerNumber: "5550001")
+            server.simulateCall(app: "ivr", channelID: "call-b", callerNumber: "5550002")
+            let environment = ["ASTERISK_ARI_URL": ariURL(server)]
+            let table = try await astctl(["ari", "get", "channels"], url: nil, environment: environment)
+            #expect(table.status == 0)
+            let lines = table.output.split(separator: "\n").map(String.init)
+            #expect(lines.first?.hasPrefix("id      name") == true)
+            #expect(lines.first?.contains("caller.number") == true)
+            #expect(lines.contains { $0.hasPrefix(first) && $0.contains("5550001") && $0.contains("Ring") })
+            #expect(lines.last == "2 items")
+            let json = try await astctl(["ari", "get", "channels", "--json"], url: nil, environment: environment)
+            #expect((try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [Any])?.count == 2)
+
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("astctl-ari-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            try "[general]\nenabled = yes\n\n[app]\ntype = user\npassword = secret\n"
+                .write(to: directory.appendingPathComponent("ari.conf"), atomically: true, encoding: .utf8)
+            try "[general]\nenabled = yes\nbindaddr = 127.0.0.1\nbindport = \(server.port)\n"
+                .write(to: directory.appendingPathComponent("http.conf"), atomically: true, encoding: .utf8)
+            let ariConf = directory.appendingPathComponent("ari.conf").path
+            let configured = try await astctl(["ari", "get", "channels/\(first)", "--config", ariConf, "--user", "app"], url: nil, environment: ["ASTERISK_ARI_URL": ""])
+            #expect(configured.status == 0)
+            #expect(configured.output.contains("\"id\" : \"call-a\""))
+            let stranger = try await astctl(["ari", "get", "channels", "--config", ariConf, "--user", "eve"], url: nil, environment: ["ASTERISK_ARI_URL": ""])
+            #expect(stranger.status == 64)
+            let noHTTP = try await astctl(
+                ["ari", "get", "channels", "--config", ariConf, "--user", "app", "--http-config", directory.appendingPathComponent("none.conf").path],
+                url: nil, environment: ["ASTERISK_ARI_URL": ""])
+            #expect(noHTTP.status == 2)
+            for result in [table, json, configured, stranger, noHTTP] { #expect(!result.error.contains("secret")) }
+            await server.stop()
+        }
+
         @Test func eventsTailsJSONLines() async throws {
             let server = try await FakeARIServer.start()
             let directory = Bundle.module.bundleURL.deletingLastPathComponent()

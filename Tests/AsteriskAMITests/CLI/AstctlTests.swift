@@ -4,8 +4,11 @@ import Foundation
 import Testing
 
 /// Runs the built `astctl` with `arguments` and returns its exit code, standard output and standard
-/// error. The process is waited for off the cooperative thread pool (tests serve it from this process).
-func astctl(_ arguments: [String], url: String?, environment extra: [String: String] = [:]) async throws -> (status: Int32, output: String, error: String) {
+/// error. The process is waited for off the cooperative thread pool (tests serve it from this process),
+/// and terminated if it runs longer than `timeout` seconds (so a hung command fails its test, not CI).
+func astctl(
+    _ arguments: [String], url: String?, environment extra: [String: String] = [:], timeout: Double = 60
+) async throws -> (status: Int32, output: String, error: String) {
     let directory = Bundle.module.bundleURL.deletingLastPathComponent()
     let binary = directory.appendingPathComponent("astctl")
     try #require(FileManager.default.isExecutableFile(atPath: binary.path), "astctl was not built next to the tests")
@@ -21,6 +24,7 @@ func astctl(_ arguments: [String], url: String?, environment extra: [String: Str
     process.standardOutput = out
     process.standardError = err
     try process.run()
+    DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { if process.isRunning { process.terminate() } }
     return await withCheckedContinuation { continuation in
         DispatchQueue.global().async {
             let group = DispatchGroup()
@@ -124,6 +128,55 @@ extension AstctlProcessSuites {
             #expect(down.status == 3)
             for result in [ping, unknown, lonely, invalid, down] {
                 #expect(!result.output.contains("t0p-s3cret") && !result.error.contains("t0p-s3cret"))
+            }
+        }
+
+        @Test func monitorShowsChannelsBridgesAndQueuesOnceOrLive() async throws {
+            let server = try await FakeAMIServer.start()
+            server.addChannel(FakeChannel(name: "PJSIP/100-00000001", uniqueID: "u1", callerIDNumber: "100"))
+            server.addChannel(FakeChannel(name: "PJSIP/200-00000002", uniqueID: "u2", callerIDNumber: "200"))
+            let bridge = server.createBridge(id: "b-1")
+            server.bridge("u1", into: bridge)
+            server.bridge("u2", into: bridge)
+            server.addQueue("support", strategy: "ringall", members: [FakeQueueMember(interface: "PJSIP/400", isPaused: true)])
+
+            let once = try await astctl(["monitor", "--once"], url: server.url())
+            #expect(once.status == 0)
+            #expect(once.output.hasPrefix("Asterisk 127.0.0.1:\(server.port) — 2 channels, 1 bridge, 1 queue"))
+            #expect(once.output.contains("PJSIP/100-00000001  Up     100"))
+            #expect(once.output.contains("b-1     basic  simple_bridge  PJSIP/100-00000001, PJSIP/200-00000002"))
+            #expect(once.output.contains("support  ringall   1        1"))
+
+            let json = try await astctl(["monitor", "--once", "--json"], url: server.url())
+            let object = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
+            #expect((object?["channels"] as? [[String: Any]])?.map { $0["bridge"] as? String } == ["b-1", "b-1"])
+            #expect(((object?["queues"] as? [[String: Any]])?.first?["members"] as? [[String: Any]])?.first?["paused"] as? Bool == true)
+
+            // Live: the first picture, then one more after a change.
+            let live = Task { try await astctl(["monitor", "--count", "2", "--interval", "0.1"], url: server.url()) }
+            try await server.waitForLoggedInSessions(1)
+            for _ in 0..<100 where !server.receivedActions.contains(where: { $0["Action"] == "QueueStatus" }) {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            server.removeChannel("u2")
+            let watched = try await live.value
+            #expect(watched.status == 0)
+            #expect(watched.output.contains("2 channels, 1 bridge"))
+            #expect(watched.output.contains("1 channel, 1 bridge"))
+
+            let usage = try await astctl(["monitor", "--interval", "0"], url: server.url())
+            #expect(usage.status == 64)
+            await server.stop()
+            let down = try await astctl(["monitor", "--once"], url: server.url())
+            #expect(down.status == 3)
+        }
+
+        @Test func shellCompletionScriptsAreGenerated() async throws {
+            for shell in ["bash", "zsh", "fish"] {
+                let script = try await astctl(["--generate-completion-script", shell], url: nil)
+                #expect(script.status == 0)
+                #expect(script.output.contains("monitor") && script.output.contains("config"))
             }
         }
 

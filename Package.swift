@@ -96,6 +96,7 @@ let package = Package(
                 "AsteriskConfig",
                 "AsteriskAGI",
                 "AsteriskARI",
+                "AsteriskIVR",
                 "AsteriskTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -151,6 +151,11 @@ let package = Package(
             path: "Examples/ConfigEdit"
         ),
         .executableTarget(
+            name: "hello",
+            dependencies: ["AsteriskAMI", "AsteriskTesting"],
+            path: "Examples/Hello"
+        ),
+        .executableTarget(
             name: "ami-quickstart",
             dependencies: ["AsteriskAMI", "AsteriskTesting"],
             path: "Examples/AMIQuickstart"

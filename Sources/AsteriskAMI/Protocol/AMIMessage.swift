@@ -116,10 +116,12 @@ public struct AMIMessage: Sendable, Hashable {
         return text + "\r\n"
     }
 
+    /// Two messages are equal when their headers are, in order.
     public static func == (lhs: AMIMessage, rhs: AMIMessage) -> Bool {
         lhs.headers == rhs.headers
     }
 
+    /// Hashes the headers, as `==` compares them.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(headers)
     }

@@ -80,6 +80,8 @@ extension FakeARIServer {
             return Self.okJSON(apps.map { ["name": $0, "channel_ids": [String](), "bridge_ids": [String](), "endpoint_ids": [String](), "device_names": [String]()] })
         case (_, "channels", _):
             return routeChannels(request, segments: segments, query: query, state: &state, events: &events)
+        case (_, "deviceStates", _):
+            return routeDeviceStates(request, segments: segments, state: &state)
         case (_, "bridges", _):
             return routeBridges(request, segments: segments, query: query, state: &state, events: &events)
         case ("GET", "playbacks", 2):

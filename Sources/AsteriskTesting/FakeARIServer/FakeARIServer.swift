@@ -157,6 +157,7 @@ struct FakeARIState: @unchecked Sendable {  // JSON-like dictionaries, only touc
     var bridges: [String: FakeARIBridge] = [:]
     var playbacks: [String: FakeARIPlayback] = [:]
     var recordings: [String: FakeARIRecording] = [:]
+    var deviceStates: [String: String] = [:]
     var playbackDuration: Duration = .milliseconds(10)
     var recordingDuration: Duration = .milliseconds(10)
     var failures: [(status: Int, remaining: Int)] = []

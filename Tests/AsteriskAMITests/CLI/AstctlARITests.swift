@@ -29,6 +29,15 @@ extension AstctlProcessSuites {
             #expect(deleted.status == 0)
             #expect(server.channelIDs.isEmpty)
 
+            let put = try await astctl(["ari", "put", "deviceStates/Stasis:desk-1", "deviceState=INUSE"], url: nil, environment: environment)
+            #expect(put.status == 0)
+            #expect(server.deviceStates == ["Stasis:desk-1": "INUSE"])
+            let states = try await astctl(["ari", "get", "deviceStates"], url: nil, environment: environment)
+            #expect(states.output.hasPrefix("name           state\nStasis:desk-1  INUSE"))
+            let uncontrolled = try await astctl(["ari", "put", "deviceStates/PJSIP:100", "deviceState=BUSY"], url: nil, environment: environment)
+            #expect(uncontrolled.status == 1)
+            #expect(uncontrolled.output.contains("Uncontrolled device specified"))
+
             let missing = try await astctl(["ari", "get", "channels/nope"], url: nil, environment: environment)
             #expect(missing.status == 1)
             #expect(missing.output.contains("Channel not found"))

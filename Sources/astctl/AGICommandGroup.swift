@@ -1,5 +1,6 @@
 import ArgumentParser
 import AsteriskAGI
+import AsteriskAMI
 import AsteriskTesting
 import Logging
 
@@ -22,8 +23,10 @@ struct AGIServeCommand: AsyncParsableCommand {
     var commands: [String] = []
     @Option(help: "A file with one AGI command line per line (sent after any --command).") var script: String?
     @Option(help: "Stop after this many calls.") var count: Int?
+    @Flag(help: "Print each call as one JSON object (environment and dialogue) on one line.") var json = false
 
     func run() async throws {
+        let json = self.json
         var lines = commands
         if let script { lines += try readLines(of: script) }
         let dialogue = lines.filter { !$0.trimmingSpaces.isEmpty && !$0.hasPrefix("#") }
@@ -34,17 +37,28 @@ struct AGIServeCommand: AsyncParsableCommand {
         let server = FastAGIServer(configuration: .init(host: host, port: port), logger: logger) { router in
             router.fallback { call in
                 defer { finished.continuation.yield() }
-                print("call \(call.environment.uniqueID ?? "?") script=\(call.environment.script)")
-                for entry in call.environment.entries { print("  \(entry.name): \(entry.value)") }
+                if !json {
+                    print("call \(call.environment.uniqueID ?? "?") script=\(call.environment.script)")
+                    for entry in call.environment.entries { print("  \(entry.name): \(entry.value)") }
+                }
+                var steps: [String] = []
                 for line in dialogue {
                     let reply = try await call.send(AGICommand(line))
-                    print("> \(line)\n< \(reply.line)")
-                    for usage in reply.usage { print("< \(usage)") }
+                    if json {
+                        steps.append("{\"command\":\(JSONOutput.string(line)),\"reply\":\(JSONOutput.array([reply.line] + reply.usage))}")
+                    } else {
+                        print("> \(line)\n< \(reply.line)")
+                        for usage in reply.usage { print("< \(usage)") }
+                    }
+                }
+                if json {
+                    let environment = JSONOutput.object(call.environment.entries.map { AMIHeader(name: $0.name, value: $0.value) })
+                    print("{\"environment\":\(environment),\"dialogue\":[\(steps.joined(separator: ","))]}")
                 }
             }
         }
         try await server.start()
-        print("FastAGI listening on \(host):\(server.port)")
+        printError("astctl: FastAGI listening on \(host):\(server.port)")
         var calls = 0
         for await _ in finished.stream {
             calls += 1
@@ -67,6 +81,7 @@ struct AGITryCommand: AsyncParsableCommand {
     @Option(name: .customLong("arg"), help: "An AGI argument (agi_arg_N, repeatable).") var arguments: [String] = []
     @Option(help: "Hang up after this many commands.") var hangupAfter: Int?
     @Option(help: "Seconds the server may take for the whole call.") var timeout: Double = 30
+    @Flag(help: "Print the dialogue as one JSON object: commands with their replies, and whether the call hung up.") var json = false
 
     func run() async throws {
         guard url.hasPrefix("agi://") else { throw ValidationError("the URL must start with agi://") }
@@ -99,6 +114,13 @@ struct AGITryCommand: AsyncParsableCommand {
         } catch {
             printError("astctl: \(error)")
             throw AstctlExit.connectionFailed
+        }
+        if json {
+            let steps = zip(record.commands, record.replies).map { command, reply in
+                "{\"command\":\(JSONOutput.string(command.line)),\"reply\":\(JSONOutput.string(reply))}"
+            }
+            print("{\"dialogue\":[\(steps.joined(separator: ","))],\"hungUp\":\(record.hungUp)}")
+            return
         }
         for (command, reply) in zip(record.commands, record.replies) {
             print("> \(command.line)")

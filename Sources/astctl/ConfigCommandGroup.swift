@@ -40,11 +40,21 @@ struct ConfigCheckCommand: ParsableCommand {
 
     @OptionGroup var source: ConfigLoadOptions
     @Flag(help: "Treat warnings as errors.") var strict = false
+    @Flag(help: "Print the result as one JSON object (file, files read, categories, warnings).") var json = false
 
     func run() throws {
         let config = try source.load()
-        for warning in config.warnings { printError("\(warning.file):\(warning.line):\(warning.column): warning: \(warning.message)") }
-        print("\(config.file): \(config.categories.count) categories, \(config.files.count) file(s), \(config.warnings.count) warning(s)")
+        if json {
+            let warnings = config.warnings.map { warning in
+                "{\"file\":\(JSONOutput.string(warning.file)),\"line\":\(warning.line),\"column\":\(warning.column),"
+                    + "\"message\":\(JSONOutput.string(warning.message))}"
+            }
+            print("{\"file\":\(JSONOutput.string(config.file)),\"files\":\(JSONOutput.array(config.files)),"
+                + "\"categories\":\(config.categories.count),\"warnings\":[\(warnings.joined(separator: ","))]}")
+        } else {
+            for warning in config.warnings { printError("\(warning.file):\(warning.line):\(warning.column): warning: \(warning.message)") }
+            print("\(config.file): \(config.categories.count) categories, \(config.files.count) file(s), \(config.warnings.count) warning(s)")
+        }
         if strict && !config.warnings.isEmpty { throw AstctlExit.invalidConfig }
     }
 }

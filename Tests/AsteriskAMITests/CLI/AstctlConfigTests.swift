@@ -25,6 +25,11 @@ extension AstctlProcessSuites {
             let warned = try await astctl(["config", "check", "--strict", directory.appendingPathComponent("warn.conf").path], url: nil)
             #expect(warned.status == 2)
             #expect(warned.error.contains("warn.conf:2:1: warning: no '='"))
+            let warnedJSON = try await astctl(["config", "check", "--json", directory.appendingPathComponent("warn.conf").path], url: nil)
+            #expect(warnedJSON.status == 0)
+            let object = try JSONSerialization.jsonObject(with: Data(warnedJSON.output.utf8)) as? [String: Any]
+            #expect(object?["categories"] as? Int == 1)
+            #expect((object?["warnings"] as? [[String: Any]])?.first?["line"] as? Int == 2)
             try "[a]\n#include missing.conf\n".write(to: directory.appendingPathComponent("bad.conf"), atomically: true, encoding: .utf8)
             let bad = try await astctl(["config", "check", directory.appendingPathComponent("bad.conf").path], url: nil)
             #expect(bad.status == 2)

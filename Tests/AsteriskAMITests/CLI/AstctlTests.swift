@@ -231,6 +231,12 @@ extension AstctlProcessSuites {
             #expect(result.output.contains("> GET DATA enter-pin 2000 4\n< 200 result=1234"))
             #expect(result.output.contains("< 200 result=1 (de)"))
             #expect(result.output.contains("call ended after 4 commands"))
+            let json = try await astctl(
+                ["agi", "try", "agi://127.0.0.1:\(server.port)/ivr", "--digits", "42", "--json"], url: nil)
+            let object = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
+            let steps = object?["dialogue"] as? [[String: String]]
+            #expect(steps?.map { $0["command"] ?? "" }.prefix(2) == ["ANSWER", "GET DATA enter-pin 2000 4"])
+            #expect(steps?.dropFirst().first?["reply"] == "200 result=42")
             let refused = try await astctl(["agi", "try", "agi://127.0.0.1:1/ivr"], url: nil)
             #expect(refused.status == 3)
             await server.shutdown()
@@ -257,6 +263,20 @@ extension AstctlProcessSuites {
             #expect(record?.commands.map(\.line) == ["ANSWER", "STREAM FILE hello \"\""])
             #expect(result.output.contains("agi_network_script: anything?a=1"))
             #expect(result.output.contains("< 200 result=0 endpos=8000"))
+            #expect(result.error.contains("FastAGI listening on 127.0.0.1:\(port)"))
+
+            async let servedJSON = Task.detached {
+                try await astctl(["agi", "serve", "--port", "\(port)", "--count", "1", "--command", "ANSWER", "--json"], url: nil)
+            }.value
+            var second: FakeAGICallRecord?
+            for _ in 0..<200 where second == nil {
+                second = try? await FakeAGICaller.call(port: port, script: "json", timeout: .seconds(5))
+                if second == nil { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            let jsonResult = try await servedJSON
+            let call = try JSONSerialization.jsonObject(with: Data(jsonResult.output.utf8)) as? [String: Any]
+            #expect((call?["environment"] as? [String: String])?["agi_network_script"] == "json")
+            #expect((call?["dialogue"] as? [[String: Any]])?.first?["reply"] as? [String] == ["200 result=0"])
         }
     }
 }

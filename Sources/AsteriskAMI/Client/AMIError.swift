@@ -34,6 +34,8 @@ public struct AMIError: Error, Sendable, CustomStringConvertible {
         public static let invalidConfiguration = Code("invalidConfiguration")
         /// A response did not have the shape the typed action expects.
         public static let unexpectedResponse = Code("unexpectedResponse")
+        /// The manager stopped reading: the write buffer is full, so the action was not queued.
+        public static let peerNotReading = Code("peerNotReading")
 
         /// The code's name.
         public var description: String { name }

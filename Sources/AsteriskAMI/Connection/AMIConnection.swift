@@ -59,6 +59,7 @@ final class AMIConnection: Sendable {
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(.nanoseconds(Int64(configuration.connectTimeout.seconds * 1e9)))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.writeBufferWaterMark, value: AMIConnection.writeBufferWaterMark)
             .channelOption(
                 .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 1024, initial: 16 * 1024, maximum: 256 * 1024))
             .channelInitializer { channel in
@@ -103,10 +104,19 @@ final class AMIConnection: Sendable {
         }
     }
 
+    /// How much may wait to be written before actions are refused with `.peerNotReading` (beyond
+    /// what the kernel's socket buffer holds): a manager that stops reading cannot make the client's
+    /// memory grow without bound.
+    static let writeBufferWaterMark = ChannelOptions.Types.WriteBufferWaterMark(low: 256 * 1024, high: 4 * 1024 * 1024)
+
     /// Writes an encoded action and waits for its complete answer.
+    /// - Throws: `.peerNotReading` at once when the write buffer is full.
     func send(
         bytes: ByteBuffer, action: String, actionID: String, shape: AMIResponseShape, timeout: Duration?
     ) async throws -> AMIResponse {
+        guard channel.isWritable else {
+            throw AMIError(.peerNotReading, "Asterisk is not reading what is sent to it; \(action) was not queued", action: action)
+        }
         let promise = channel.eventLoop.makePromise(of: AMIResponse.self)
         let request = AMIOutboundRequest(
             bytes: bytes, actionID: actionID, action: action, shape: shape,

@@ -124,6 +124,14 @@ public final class FakeAMIServer: Sendable {
     /// Every action received so far, in order, across sessions.
     public var receivedActions: [AMIMessage] { state.withLockedValue { $0.received } }
 
+    /// Stops (or resumes) keeping every action in ``receivedActions`` (for long or heavy runs).
+    public func recordActions(_ record: Bool) {
+        state.withLockedValue {
+            $0.recordsActions = record
+            if !record { $0.received.removeAll() }
+        }
+    }
+
     /// Sends an event to every logged-in session whose event mask and filters let it through.
     public func emit(_ event: AMIEvent) {
         let sessions = state.withLockedValue { Array($0.sessions.values) }
@@ -216,6 +224,22 @@ public final class FakeAMIServer: Sendable {
         for session in sessions { session.writeRaw(bytes) }
     }
 
+    /// Writes raw bytes to every session and waits until the sockets took them (so a large
+    /// payload sent in pieces is not all buffered at once); returns how many sessions took them.
+    @discardableResult
+    public func sendRawAndWait(_ bytes: [UInt8]) async -> Int {
+        let sessions = state.withLockedValue { Array($0.sessions.values) }
+        var took = 0
+        for session in sessions where await session.writeRawAndWait(bytes) { took += 1 }
+        return took
+    }
+
+    /// Stops reading from every client (a hung server: the clients' writes pile up), or resumes.
+    public func setReading(_ reading: Bool) {
+        let sessions = state.withLockedValue { Array($0.sessions.values) }
+        for session in sessions { session.setReading(reading) }
+    }
+
     /// Waits until at least `count` sessions are logged in (polling briefly, at most `timeout`).
     public func waitForLoggedInSessions(_ count: Int, timeout: Duration = .seconds(5)) async throws {
         let clock = ContinuousClock()
@@ -235,6 +259,7 @@ struct FakeAMIServerState {
     var asteriskVersion: String
     var sessions: [ObjectIdentifier: FakeAMISession] = [:]
     var received: [AMIMessage] = []
+    var recordsActions = true
     var handlers: [String: @Sendable (FakeAMIRequest) async throws -> FakeAMIReply] = [:]
     var cliCommands: [String: [String]] = [:]
     var delays: [String: Duration] = [:]

@@ -50,6 +50,24 @@ final class FakeAMISession: Sendable {
         channel.writeAndFlush(buffer, promise: nil)
     }
 
+    /// Writes bytes and waits until the socket took them; false when the connection is gone.
+    func writeRawAndWait(_ bytes: [UInt8]) async -> Bool {
+        var buffer = channel.allocator.buffer(capacity: bytes.count)
+        buffer.writeBytes(bytes)
+        do {
+            try await channel.writeAndFlush(buffer).get()
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    /// Stops (or resumes) reading from the client, as a server that hangs would.
+    func setReading(_ reading: Bool) {
+        channel.setOption(ChannelOptions.autoRead, value: reading).whenComplete { _ in }
+        if reading { channel.read() }
+    }
+
     func write(frames: [[AMIHeader]]) {
         var buffer = channel.allocator.buffer(capacity: 256 * frames.count)
         for frame in frames {
@@ -110,7 +128,7 @@ final class FakeAMISession: Sendable {
     private func process(_ message: AMIMessage) async {
         let action = message["Action"] ?? ""
         let (delay, silenced, handler) = server.state.withLockedValue { state in
-            state.received.append(message)
+            if state.recordsActions { state.received.append(message) }
             let key = action.lowercased()
             return (state.delays[key], state.silenced.contains(key), state.handlers[key])
         }

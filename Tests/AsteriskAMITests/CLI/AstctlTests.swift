@@ -175,6 +175,22 @@ extension AstctlProcessSuites {
             #expect(down.status == 3)
         }
 
+        @Test func aShortSoakPassesWithFaultsInjected() async throws {
+            let result = try await astctl(["soak", "--seconds", "8", "--fault-interval", "1.5", "--report-interval", "4"], url: nil, timeout: 90)
+            #expect(result.status == 0, "\(result.error)")
+            #expect(result.output.contains("soak: passed"))
+            let summary = result.output.split(separator: "\n").first { $0.hasPrefix("summary: agi_sessions_ok=") } ?? ""
+            func count(_ name: String) -> Int {
+                let field = summary.split(separator: " ").first { $0.hasPrefix(name + "=") }
+                return field.flatMap { Int($0.dropFirst(name.count + 1)) } ?? 0
+            }
+            #expect(count("faults") >= 3)
+            #expect(count("ami_reconnects") >= 1)
+            #expect(count("ari_reconnects") >= 1)
+            #expect(count("agi_sessions_ok") > 0 && count("ami_answered") > 0 && count("ari_requests_ok") > 0)
+            #expect(result.output.contains("hung_loads=0"))
+        }
+
         @Test func shellCompletionScriptsAreGenerated() async throws {
             for shell in ["bash", "zsh", "fish"] {
                 let script = try await astctl(["--generate-completion-script", shell], url: nil)

@@ -1,0 +1,24 @@
+// swift-tools-version: 6.1
+// libFuzzer targets for swift-asterisk's parsers. A package of its own so that the main build never
+// sees them; build and run one with ../scripts/fuzz.sh TARGET SECONDS.
+import PackageDescription
+
+let package = Package(
+    name: "swift-asterisk-fuzz",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
+    targets: [
+        .executableTarget(name: "FuzzAMIFrames", dependencies: [
+            .product(name: "AsteriskAMI", package: "swift-asterisk"), .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+        .executableTarget(name: "FuzzAGI", dependencies: [
+            .product(name: "AsteriskAGI", package: "swift-asterisk"), .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+        .executableTarget(name: "FuzzConfig", dependencies: [.product(name: "AsteriskConfig", package: "swift-asterisk")]),
+        .executableTarget(name: "FuzzARIEvents", dependencies: [.product(name: "AsteriskARI", package: "swift-asterisk")]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The whole test suite under ThreadSanitizer and AddressSanitizer, each in a build directory of its
+# own (so the normal .build stays as it is):
+#   scripts/sanitizers.sh            # both
+#   scripts/sanitizers.sh thread     # one of them
+# Extra arguments after the sanitizer go to `swift test` (e.g. --filter AMI).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+which="${1:-both}"
+[ $# -gt 0 ] && shift
+run() {
+    local sanitizer="$1"; shift
+    echo "== swift test --sanitize=$sanitizer"
+    # TSan: report every race and fail; ASan: leaks are not errors (Swift's runtime keeps caches alive).
+    TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1" ASAN_OPTIONS="detect_leaks=0" \
+        swift test --sanitize="$sanitizer" --build-path ".build-$sanitizer" "$@"
+}
+case "$which" in
+    thread|address) run "$which" "$@" ;;
+    both) run thread "$@"; run address "$@" ;;
+    *) echo "usage: scripts/sanitizers.sh [thread|address|both] [swift test arguments…]" >&2; exit 64 ;;
+esac

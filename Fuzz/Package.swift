@@ -7,18 +7,21 @@ let package = Package(
     name: "swift-asterisk-fuzz",
     platforms: [.macOS(.v14)],
     dependencies: [
-        .package(path: ".."),
+        .package(name: "swift-asterisk", path: ".."),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
+        .target(name: "CLibFuzzer"),
         .executableTarget(name: "FuzzAMIFrames", dependencies: [
+            "CLibFuzzer",
             .product(name: "AsteriskAMI", package: "swift-asterisk"), .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .executableTarget(name: "FuzzAGI", dependencies: [
+            "CLibFuzzer",
             .product(name: "AsteriskAGI", package: "swift-asterisk"), .product(name: "NIOCore", package: "swift-nio"),
         ]),
-        .executableTarget(name: "FuzzConfig", dependencies: [.product(name: "AsteriskConfig", package: "swift-asterisk")]),
-        .executableTarget(name: "FuzzARIEvents", dependencies: [.product(name: "AsteriskARI", package: "swift-asterisk")]),
+        .executableTarget(name: "FuzzConfig", dependencies: ["CLibFuzzer", .product(name: "AsteriskConfig", package: "swift-asterisk")]),
+        .executableTarget(name: "FuzzARIEvents", dependencies: ["CLibFuzzer", .product(name: "AsteriskARI", package: "swift-asterisk")]),
     ],
     swiftLanguageModes: [.v6]
 )

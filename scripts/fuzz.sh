@@ -57,7 +57,7 @@ elif target == "FuzzConfig":
 print(f"{len(os.listdir(corpus))} seeds in {corpus}", file=sys.stderr)
 PY
 
-( cd Fuzz && swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library --product "$target" )
+( cd Fuzz && swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld --product "$target" )
 binary="Fuzz/.build/release/$target"
 "$binary" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
     -artifact_prefix="Fuzz/artifacts/$target/" "$@" "$corpus" 2>&1 | tee "$work/last-run.log"

@@ -1,11 +1,16 @@
+import CLibFuzzer
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import AsteriskAGI
 import NIOCore
 
 /// Splits the input into lines with `AGILineReader`, feeds them to the environment parser until the
 /// environment ends, then to the reply parser; also parses the input as an AsyncAGI `Env` header
 /// and every line as a single reply. Errors are fine; crashes and hangs are not.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzAGI(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
+func fuzzAGI(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let bytes = UnsafeRawBufferPointer(start: start, count: count)
     var buffer = ByteBuffer()
     buffer.writeBytes(bytes)
@@ -43,3 +48,11 @@ public func fuzzAGI(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     _ = try? AGIEnvironmentParser.parse(asyncEnv: String(decoding: bytes, as: UTF8.self))
     return 0
 }
+
+// libFuzzer runs the target: the command line is libFuzzer's (a corpus directory, -max_total_time=…).
+var arguments = CommandLine.argc
+var vector: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+exit(LLVMFuzzerRunDriver(&arguments, &vector) { data, size in
+    guard let data else { return 0 }
+    return fuzzAGI(UnsafeRawPointer(data), size)
+})

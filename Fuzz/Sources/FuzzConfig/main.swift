@@ -1,9 +1,14 @@
+import CLibFuzzer
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import AsteriskConfig
 
 /// Parses the input as a .conf file; what parses must write back byte for byte, resolve its
 /// templates or fail with a typed error, read as a dialplan, and take an edit that reads back.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzConfig(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
+func fuzzConfig(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let bytes = UnsafeRawBufferPointer(start: start, count: count)
     guard var document = try? ConfigParser(file: "fuzz.conf").parse(bytes: bytes) else { return 0 }
     precondition(document.data.elementsEqual(bytes), "an unedited document must write back byte for byte")
@@ -17,3 +22,11 @@ public func fuzzConfig(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     }
     return 0
 }
+
+// libFuzzer runs the target: the command line is libFuzzer's (a corpus directory, -max_total_time=…).
+var arguments = CommandLine.argc
+var vector: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+exit(LLVMFuzzerRunDriver(&arguments, &vector) { data, size in
+    guard let data else { return 0 }
+    return fuzzConfig(UnsafeRawPointer(data), size)
+})

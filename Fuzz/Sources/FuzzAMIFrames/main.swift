@@ -1,11 +1,16 @@
+import CLibFuzzer
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import AsteriskAMI
 import NIOCore
 
 /// Feeds the input to `AMIFrameParser` in two chunks (the first byte chooses the split), with and
 /// without a banner expected, and drains every frame. A parser error is a fine outcome; a crash, a
 /// hang or a buffer that outgrows the limits is not.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzAMIFrames(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
+func fuzzAMIFrames(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let bytes = UnsafeRawBufferPointer(start: start, count: count)
     guard let first = bytes.first else { return 0 }
     let body = bytes.dropFirst()
@@ -29,3 +34,11 @@ public func fuzzAMIFrames(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     }
     return 0
 }
+
+// libFuzzer runs the target: the command line is libFuzzer's (a corpus directory, -max_total_time=…).
+var arguments = CommandLine.argc
+var vector: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+exit(LLVMFuzzerRunDriver(&arguments, &vector) { data, size in
+    guard let data else { return 0 }
+    return fuzzAMIFrames(UnsafeRawPointer(data), size)
+})

@@ -12,16 +12,17 @@ let package = Package(
     ],
     targets: [
         .target(name: "CLibFuzzer"),
+        .target(name: "FuzzDriver", dependencies: ["CLibFuzzer"]),
         .executableTarget(name: "FuzzAMIFrames", dependencies: [
-            "CLibFuzzer",
+            "FuzzDriver",
             .product(name: "AsteriskAMI", package: "swift-asterisk"), .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .executableTarget(name: "FuzzAGI", dependencies: [
-            "CLibFuzzer",
+            "FuzzDriver",
             .product(name: "AsteriskAGI", package: "swift-asterisk"), .product(name: "NIOCore", package: "swift-nio"),
         ]),
-        .executableTarget(name: "FuzzConfig", dependencies: ["CLibFuzzer", .product(name: "AsteriskConfig", package: "swift-asterisk")]),
-        .executableTarget(name: "FuzzARIEvents", dependencies: ["CLibFuzzer", .product(name: "AsteriskARI", package: "swift-asterisk")]),
+        .executableTarget(name: "FuzzConfig", dependencies: ["FuzzDriver", .product(name: "AsteriskConfig", package: "swift-asterisk")]),
+        .executableTarget(name: "FuzzARIEvents", dependencies: ["FuzzDriver", .product(name: "AsteriskARI", package: "swift-asterisk")]),
     ],
     swiftLanguageModes: [.v6]
 )

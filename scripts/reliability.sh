@@ -6,4 +6,4 @@
 #   scripts/reliability.sh [swift test arguments…]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ASTERISK_STRESS=full swift test --filter "FloodTests|ARISocketChurnTests" "$@"
+ASTERISK_STRESS=full swift test --filter "FloodTests|ARISocketChurnTests|LossLatencyTests" "$@"

@@ -1,17 +1,11 @@
-import CLibFuzzer
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import FuzzDriver
 import AsteriskAGI
 import NIOCore
 
 /// Splits the input into lines with `AGILineReader`, feeds them to the environment parser until the
 /// environment ends, then to the reply parser; also parses the input as an AsyncAGI `Env` header
 /// and every line as a single reply. Errors are fine; crashes and hangs are not.
-func fuzzAGI(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
-    let bytes = UnsafeRawBufferPointer(start: start, count: count)
+func fuzzAGI(_ bytes: UnsafeRawBufferPointer) {
     var buffer = ByteBuffer()
     buffer.writeBytes(bytes)
     let reader = AGILineReader(maxLineLength: 512)
@@ -46,13 +40,6 @@ func fuzzAGI(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         }
     }
     _ = try? AGIEnvironmentParser.parse(asyncEnv: String(decoding: bytes, as: UTF8.self))
-    return 0
 }
 
-// libFuzzer runs the target: the command line is libFuzzer's (a corpus directory, -max_total_time=…).
-var arguments = CommandLine.argc
-var vector: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-exit(LLVMFuzzerRunDriver(&arguments, &vector) { data, size in
-    guard let data else { return 0 }
-    return fuzzAGI(UnsafeRawPointer(data), size)
-})
+runFuzzer(fuzzAGI)

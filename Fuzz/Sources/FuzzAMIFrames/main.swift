@@ -1,18 +1,12 @@
-import CLibFuzzer
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import FuzzDriver
 import AsteriskAMI
 import NIOCore
 
 /// Feeds the input to `AMIFrameParser` in two chunks (the first byte chooses the split), with and
 /// without a banner expected, and drains every frame. A parser error is a fine outcome; a crash, a
 /// hang or a buffer that outgrows the limits is not.
-func fuzzAMIFrames(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
-    let bytes = UnsafeRawBufferPointer(start: start, count: count)
-    guard let first = bytes.first else { return 0 }
+func fuzzAMIFrames(_ bytes: UnsafeRawBufferPointer) {
+    guard let first = bytes.first else { return }
     let body = bytes.dropFirst()
     let split = body.isEmpty ? 0 : Int(first) % (body.count + 1)
     let limits = AMIFrameParser.Limits(maxLineLength: 256, maxHeaderCount: 32)
@@ -32,13 +26,6 @@ func fuzzAMIFrames(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
             precondition(buffer.readableBytes <= body.count)
         }
     }
-    return 0
 }
 
-// libFuzzer runs the target: the command line is libFuzzer's (a corpus directory, -max_total_time=…).
-var arguments = CommandLine.argc
-var vector: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-exit(LLVMFuzzerRunDriver(&arguments, &vector) { data, size in
-    guard let data else { return 0 }
-    return fuzzAMIFrames(UnsafeRawPointer(data), size)
-})
+runFuzzer(fuzzAMIFrames)

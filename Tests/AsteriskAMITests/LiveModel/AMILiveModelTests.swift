@@ -5,15 +5,6 @@ import Testing
 
 @Suite("The live model over loopback")
 struct AMILiveModelTests {
-    /// Polls `condition` on the model for up to five seconds.
-    private func eventually(_ model: AMILiveModel, _ condition: @Sendable (AMILiveModel) async -> Bool) async throws -> Bool {
-        for _ in 0..<500 {
-            if await condition(model) { return true }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        return false
-    }
-
     @Test func snapshotThenEventsThenReconciliationAfterReconnect() async throws {
         let server = try await FakeAMIServer.start()
         server.addChannel(FakeChannel(name: "PJSIP/100-00000001", uniqueID: "1700000000.1"))
@@ -29,14 +20,14 @@ struct AMILiveModelTests {
         // A call placed through AMI shows up and leaves again.
         server.setOriginateOutcome { _ in .answer(ringing: .milliseconds(10), talking: .milliseconds(50)) }
         let call = try await client.originate(OriginateAction(channel: "PJSIP/300", destination: .dialplan(context: "office", exten: "300")))
-        #expect(try await eventually(model) { await $0.channel(call.channelID)?.state == 6 })
+        #expect(try await eventually { await model.channel(call.channelID)?.state == 6 })
         _ = try await call.ended(timeout: .seconds(5))
-        #expect(try await eventually(model) { await $0.channel(call.channelID) == nil })
+        #expect(try await eventually { await model.channel(call.channelID) == nil })
 
         // A Hangup missed while disconnected leaves no ghost: the snapshot after the reconnect reconciles.
         server.dropAllConnections()
         server.removeChannel("1700000000.1", emitHangup: false)
-        #expect(try await eventually(model) { await $0.snapshotCount == 2 })
+        #expect(try await eventually { await model.snapshotCount == 2 })
         #expect(await model.channels.map(\.uniqueID) == ["1700000000.2"])
         #expect(await model.channel(named: "PJSIP/200-00000002")?.uniqueID == "1700000000.2")
 

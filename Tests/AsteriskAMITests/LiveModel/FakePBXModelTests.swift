@@ -5,15 +5,6 @@ import Testing
 
 @Suite("The fake AMI server's bridges and queues")
 struct FakePBXModelTests {
-    /// Polls `condition` for up to five seconds.
-    private func eventually(_ condition: @Sendable () async -> Bool) async throws -> Bool {
-        for _ in 0..<500 {
-            if await condition() { return true }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        return false
-    }
-
     @Test func bridgeActionsAnswerFromTheModelAndRaiseEvents() async throws {
         let server = try await FakeAMIServer.start()
         server.addChannel(FakeChannel(name: "PJSIP/100-00000001", uniqueID: "u1"))

@@ -1,3 +1,4 @@
+import Atomics
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -111,16 +112,12 @@ public struct EAGIAudioFrames: AsyncSequence {
     }
 }
 
-/// Turns `SIGHUP` into a flag for classic AGI: a handler that only stores a `sig_atomic_t`
-/// (async-signal-safe), read by the transport. (Ignoring the signal instead would make the kernel
-/// discard it, so nothing could notice the hangup.)
+/// Turns `SIGHUP` into a flag for classic AGI: a handler that only stores to a lock-free atomic
+/// (async-signal-safe, and read safely by the transport on another thread). (Ignoring the signal
+/// instead would make the kernel discard it, so nothing could notice the hangup.)
 enum SIGHUPWatcher {
-    /// Set to 1 by the signal handler.
-    nonisolated(unsafe) static let received: UnsafeMutablePointer<sig_atomic_t> = {
-        let flag = UnsafeMutablePointer<sig_atomic_t>.allocate(capacity: 1)
-        flag.initialize(to: 0)
-        return flag
-    }()
+    /// Set to 1 by the signal handler; lives for the whole process.
+    static let received = UnsafeAtomic<Int32>.create(0)
     private static let installed = NIOLockedValueBox(false)
 
     /// Installs the handler once per process.
@@ -129,12 +126,12 @@ enum SIGHUPWatcher {
             guard !installed else { return }
             installed = true
             _ = SIGHUPWatcher.received
-            signal(SIGHUP) { _ in SIGHUPWatcher.received.pointee = 1 }
+            signal(SIGHUP) { _ in SIGHUPWatcher.received.store(1, ordering: .releasing) }
         }
     }
 
     /// Whether `SIGHUP` has arrived.
-    static var hasFired: Bool { received.pointee != 0 }
+    static var hasFired: Bool { received.load(ordering: .acquiring) != 0 }
 }
 
 /// The classic AGI transport: the stream transport, plus `SIGHUP` as a hangup.

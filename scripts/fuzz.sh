@@ -32,7 +32,7 @@ def transcripts(prefixes):
             chunks = {"in": [], "out": []}
             for line in open(os.path.join(root, file), encoding="utf-8"):
                 item = json.loads(line)
-                if "data" in item: chunks[item.get("dir", "in")].append(item["data"])
+                if isinstance(item.get("data"), str): chunks.setdefault(item.get("dir", "in"), []).append(item["data"])
             for direction, parts in chunks.items():
                 put("".join(parts))
                 for part in parts: put(part)

@@ -12,6 +12,8 @@ run() {
     local sanitizer="$1"; shift
     echo "== swift test --sanitize=$sanitizer"
     # TSan: report every race and fail; ASan: leaks are not errors (Swift's runtime keeps caches alive).
+    # Sanitized code runs several times slower: the fakes' and tests' waits stretch with it.
+    ASTERISK_TEST_TIME_SCALE="${ASTERISK_TEST_TIME_SCALE:-4}" \
     TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1" ASAN_OPTIONS="detect_leaks=0" \
         swift test --sanitize="$sanitizer" --build-path ".build-$sanitizer" "$@"
 }

@@ -28,7 +28,7 @@ public enum FakeAGICaller {
     public static func call(
         host: String = "127.0.0.1", port: Int, script: String, arguments: [String] = [],
         environment extra: [String: String] = [:], rawEnvironment: String? = nil,
-        dialogue: FakeAGIDialogue = FakeAGIDialogue(), timeout: Duration = .seconds(10)
+        dialogue: FakeAGIDialogue = FakeAGIDialogue(), timeout: Duration = TestTiming.scaled(.seconds(10))
     ) async throws -> FakeAGICallRecord {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -47,7 +47,7 @@ public enum FakeAGICaller {
     public static func drive(
         toScript: CInt, fromScript: CInt, script: String = "/var/lib/asterisk/agi-bin/app", arguments: [String] = [],
         environment extra: [String: String] = [:], dialogue: FakeAGIDialogue = FakeAGIDialogue(),
-        timeout: Duration = .seconds(10)
+        timeout: Duration = TestTiming.scaled(.seconds(10))
     ) async throws -> FakeAGICallRecord {
         let channel = try await NIOPipeBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .takingOwnershipOfDescriptors(input: fromScript, output: toScript) { channel in

@@ -11,8 +11,8 @@ func makeClient(
     configure: (inout AMIClientConfiguration) -> Void = { _ in }
 ) -> AMIClient {
     var configuration = AMIClientConfiguration(
-        host: "127.0.0.1", port: server.port, username: username, secret: secret, connectTimeout: .seconds(5),
-        actionTimeout: .seconds(5), keepAliveInterval: nil, reconnect: reconnect)
+        host: "127.0.0.1", port: server.port, username: username, secret: secret, connectTimeout: TestTiming.scaled(.seconds(5)),
+        actionTimeout: TestTiming.scaled(.seconds(5)), keepAliveInterval: nil, reconnect: reconnect)
     configure(&configuration)
     return AMIClient(configuration: configuration)
 }

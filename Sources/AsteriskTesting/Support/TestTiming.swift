@@ -1,0 +1,19 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Stretches test waits when the code runs slowly on purpose: under ThreadSanitizer or
+/// AddressSanitizer everything takes several times longer, so `scripts/sanitizers.sh` sets
+/// `ASTERISK_TEST_TIME_SCALE` (a factor, 1 by default) and the fakes' default waits follow it.
+public enum TestTiming {
+    /// The factor from `ASTERISK_TEST_TIME_SCALE` (at least 1).
+    public static var factor: Double {
+        guard let raw = getenv("ASTERISK_TEST_TIME_SCALE"), let value = Double(String(cString: raw)), value >= 1 else { return 1 }
+        return value
+    }
+
+    /// `duration` times ``factor``.
+    public static func scaled(_ duration: Duration) -> Duration { duration * factor }
+}

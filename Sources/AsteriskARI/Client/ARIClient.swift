@@ -98,4 +98,10 @@ public final class ARIClient: Sendable {
     public func shutdown() async throws {
         try await http.shutdown()
     }
+
+    /// A client released without ``shutdown()`` closes its pool in the background rather than take
+    /// the process down (AsyncHTTPClient traps when its client is released still open).
+    deinit {
+        http.shutdown { _ in }
+    }
 }

@@ -34,6 +34,20 @@ struct ARISecurityTests {
         await server.stop()
     }
 
+    @Test func aClientReleasedWithoutShutdownDoesNotCrashTheProcess() async throws {
+        let server = try await FakeARIServer.start()
+        do {
+            let forgotten = ARIClient(configuration: .init(baseURL: server.baseURL, credentials: .basic("app", "secret")))
+            _ = try await forgotten.asterisk.getInfo()
+        }
+        // Had the release trapped, this process (and every test in it) would be gone by now.
+        try await Task.sleep(for: .milliseconds(200))
+        let ari = ARIClient(configuration: .init(baseURL: server.baseURL, credentials: .basic("app", "secret")))
+        _ = try await ari.asterisk.getInfo()
+        try await ari.shutdown()
+        await server.stop()
+    }
+
     @Test func identifiersAndValuesWithLineBreaksCannotSplitARequest() async throws {
         let server = try await FakeARIServer.start()
         let ari = ARIClient(configuration: .init(baseURL: server.baseURL, credentials: .basic("app", "secret")))

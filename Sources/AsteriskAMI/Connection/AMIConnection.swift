@@ -114,7 +114,8 @@ final class AMIConnection: Sendable {
     func send(
         bytes: ByteBuffer, action: String, actionID: String, shape: AMIResponseShape, timeout: Duration?
     ) async throws -> AMIResponse {
-        guard channel.isWritable else {
+        // (A closed channel is not writable either; its requests fail as connectionClosed below.)
+        guard channel.isWritable || !channel.isActive else {
             throw AMIError(.peerNotReading, "Asterisk is not reading what is sent to it; \(action) was not queued", action: action)
         }
         let promise = channel.eventLoop.makePromise(of: AMIResponse.self)

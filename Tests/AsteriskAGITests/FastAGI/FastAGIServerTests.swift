@@ -8,7 +8,7 @@ import Testing
 private func startServer(
     _ configure: (inout FastAGIServer.Configuration) -> Void = { _ in }, routes: (inout FastAGIRouter) -> Void
 ) async throws -> FastAGIServer {
-    var configuration = FastAGIServer.Configuration(port: 0, idleTimeout: .seconds(5), shutdownGracePeriod: .seconds(2))
+    var configuration = FastAGIServer.Configuration(port: 0, idleTimeout: TestTiming.scaled(.seconds(5)), shutdownGracePeriod: .seconds(2))
     configure(&configuration)
     let server = FastAGIServer(configuration: configuration, routes: routes)
     try await server.start()

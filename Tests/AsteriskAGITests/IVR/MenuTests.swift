@@ -63,7 +63,7 @@ struct MenuOverFastAGITests {
         let menu = Menu(
             prompts: [.sound("main-menu")],
             options: ["1": .choose("sales"), "2": .submenu(Menu(prompts: [.sound("support")], options: ["1": .choose("hardware")]))])
-        let server = FastAGIServer(configuration: .init(port: 0, idleTimeout: .seconds(5), shutdownGracePeriod: .seconds(2))) { router in
+        let server = FastAGIServer(configuration: .init(port: 0, idleTimeout: TestTiming.scaled(.seconds(5)), shutdownGracePeriod: .seconds(2))) { router in
             router.route("ivr") { call in
                 results.append(try await menu.run(on: call))
                 try await call.hangup()
@@ -84,7 +84,7 @@ struct IVRPromptWireTests {
     /// Runs `menu` over FastAGI against a fake caller answering with `dialogue`; returns the result and the commands sent.
     private func run(_ menu: Menu, _ dialogue: FakeAGIDialogue) async throws -> (IVRResult?, [String]) {
         let results = Collected<IVRResult>()
-        let server = FastAGIServer(configuration: .init(port: 0, idleTimeout: .seconds(5), shutdownGracePeriod: .seconds(2))) { router in
+        let server = FastAGIServer(configuration: .init(port: 0, idleTimeout: TestTiming.scaled(.seconds(5)), shutdownGracePeriod: .seconds(2))) { router in
             router.route("ivr") { call in
                 results.append(try await menu.run(on: call))
                 try await call.hangup()

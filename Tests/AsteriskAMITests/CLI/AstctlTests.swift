@@ -176,7 +176,7 @@ extension AstctlProcessSuites {
         }
 
         @Test func aShortSoakPassesWithFaultsInjected() async throws {
-            let result = try await astctl(["soak", "--seconds", "8", "--fault-interval", "1.5", "--report-interval", "4"], url: nil, timeout: 90)
+            let result = try await astctl(["soak", "--seconds", "5", "--fault-interval", "1", "--report-interval", "5"], url: nil, timeout: 90)
             #expect(result.status == 0, "\(result.error)")
             #expect(result.output.contains("soak: passed"))
             let summary = result.output.split(separator: "\n").first { $0.hasPrefix("summary: agi_sessions_ok=") } ?? ""

@@ -35,9 +35,9 @@ struct AMIFloodTests {
         await server.stop()
     }
 
-    /// 1,000,000 events under `ASTERISK_STRESS=full`, 200,000 otherwise.
+    /// 1,000,000 events under `ASTERISK_STRESS=full`, 50,000 otherwise.
     @Test func aMillionEventsToAConsumerThatDoesNotReadStayBounded() async throws {
-        let total = StressScale.pick(full: 1_000_000, moderate: 200_000)
+        let total = StressScale.pick(full: 1_000_000, moderate: 50_000)
         let server = try await FakeAMIServer.start()
         let client = makeClient(server)
         try await client.connect()

@@ -15,22 +15,14 @@ struct AMIConnectionOptions: ParsableArguments {
     @Flag(name: .customLong("tls"), help: "With --config: use the TLS listener (tlsbindaddr).") var useTLS = false
 
     func validate() throws {
-        if configFile != nil && user == nil { throw ValidationError("--config needs --user NAME (a [section] of manager.conf)") }
-        if user != nil && configFile == nil { throw ValidationError("--user goes with --config PATH") }
-        if url != nil && configFile != nil { throw ValidationError("give either --url or --config, not both") }
+        try ConnectionSources.validate(url: url, configFile: configFile, user: user, fileName: "manager.conf")
     }
 
     /// The client configuration these options name; a missing or unusable source is a usage error,
     /// an invalid manager.conf exits 2.
     func clientConfiguration() throws -> AMIClientConfiguration {
         if let configFile, let user {
-            let loaded: LoadedConfig
-            do {
-                loaded = try ConfigLoader().load(configFile)
-            } catch {
-                printError("\(error.file):\(error.line):\(error.column): error: \(error.message)")
-                throw AstctlExit.invalidConfig
-            }
+            let loaded = try ConnectionSources.load(configFile)
             do {
                 return try AMIClientConfiguration(managerConf: loaded, user: user, host: host, useTLS: useTLS, md5: true)
             } catch {

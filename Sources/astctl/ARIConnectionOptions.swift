@@ -17,17 +17,15 @@ struct ARIConnectionOptions: ParsableArguments {
     @Flag(name: .customLong("tls"), help: "With --config: use the TLS listener (tlsbindaddr).") var useTLS = false
 
     func validate() throws {
-        if configFile != nil && user == nil { throw ValidationError("--config needs --user NAME (a [section] of ari.conf)") }
-        if user != nil && configFile == nil { throw ValidationError("--user goes with --config PATH") }
-        if url != nil && configFile != nil { throw ValidationError("give either --url or --config, not both") }
+        try ConnectionSources.validate(url: url, configFile: configFile, user: user, fileName: "ari.conf")
     }
 
     /// The client configuration these options name; a missing source is a usage error, an invalid file exits 2.
     func clientConfiguration() throws -> ARIClientConfiguration {
         if let configFile, let user {
             let directory = configFile.contains("/") ? String(configFile[..<configFile.lastIndex(of: "/")!]) : "."
-            let ari = try Self.load(configFile)
-            let http = try Self.load(httpConfigFile ?? directory + "/http.conf")
+            let ari = try ConnectionSources.load(configFile)
+            let http = try ConnectionSources.load(httpConfigFile ?? directory + "/http.conf")
             do {
                 return try ARIClientConfiguration(ariConf: ari, httpConf: http, user: user, host: host, useTLS: useTLS)
             } catch {
@@ -49,14 +47,5 @@ struct ARIConnectionOptions: ParsableArguments {
         var logger = Logger(label: "astctl")
         logger.logLevel = .error
         return ARIClient(configuration: try clientConfiguration(), logger: logger)
-    }
-
-    private static func load(_ file: String) throws -> LoadedConfig {
-        do {
-            return try ConfigLoader().load(file)
-        } catch {
-            printError("\(error.file):\(error.line):\(error.column): error: \(error.message)")
-            throw AstctlExit.invalidConfig
-        }
     }
 }

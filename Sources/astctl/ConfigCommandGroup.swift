@@ -24,12 +24,7 @@ struct ConfigLoadOptions: ParsableArguments {
 
     /// The file with its includes; an invalid file prints its error and exits 2.
     func load() throws -> LoadedConfig {
-        do {
-            return try ConfigLoader(configDirectory: configDirectory, exec: allowExec ? .shell : .disabled).load(file)
-        } catch {
-            printError("\(error.file):\(error.line):\(error.column): error: \(error.message)")
-            throw AstctlExit.invalidConfig
-        }
+        try ConnectionSources.load(file, configDirectory: configDirectory, exec: allowExec ? .shell : .disabled)
     }
 }
 

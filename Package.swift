@@ -192,9 +192,11 @@ let package = Package(
             dependencies: ["AsteriskAMI", "AsteriskTesting"],
             path: "Examples/AMIEventTail"
         ),
+        .target(name: "CProcessSpawn", path: "Tests/CProcessSpawn"),
         .testTarget(
             name: "AsteriskAMITests",
             dependencies: [
+                "CProcessSpawn",
                 "AsteriskAMI",
                 "AsteriskAGI",
                 "AsteriskTesting",

@@ -93,27 +93,14 @@ extension AstctlProcessSuites {
 
         @Test func eventsTailsJSONLines() async throws {
             let server = try await FakeARIServer.start()
-            let directory = Bundle.module.bundleURL.deletingLastPathComponent()
-            let process = Process()
-            process.executableURL = directory.appendingPathComponent("astctl")
-            process.arguments = ["ari", "events", "--app", "tail", "--count", "2", "--url", ariURL(server)]
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = Pipe()
-            try process.run()
+            let process = try launchAstctl(["ari", "events", "--app", "tail", "--count", "2", "--url", ariURL(server)], url: nil)
             for _ in 0..<1000 where server.registeredApps != ["tail"] { try await Task.sleep(for: .milliseconds(10)) }
             #expect(server.registeredApps == ["tail"])
             let call = server.simulateCall(app: "tail", args: ["x"])
             server.sendDTMF("5", to: call)
-            let output = await withCheckedContinuation { continuation in
-                DispatchQueue.global().async {
-                    let data = out.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    continuation.resume(returning: data)
-                }
-            }
-            #expect(process.terminationStatus == 0)
-            let lines = String(decoding: output, as: UTF8.self).split(separator: "\n")
+            let finished = await process.finish(timeout: 60)
+            #expect(finished.status == 0)
+            let lines = finished.output.split(separator: "\n")
             #expect(lines.count == 2)
             let types = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }.map { $0?["type"] as? String }
             #expect(types == ["StasisStart", "ChannelDtmfReceived"])

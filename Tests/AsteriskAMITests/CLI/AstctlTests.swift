@@ -9,35 +9,20 @@ import Testing
 func astctl(
     _ arguments: [String], url: String?, environment extra: [String: String] = [:], timeout: Double = 60
 ) async throws -> (status: Int32, output: String, error: String) {
+    let result = try launchAstctl(arguments, url: url, environment: extra)
+    let finished = await result.finish(timeout: timeout)
+    return (finished.status, finished.output, finished.error)
+}
+
+/// Starts the built `astctl` with `arguments` (and `url` as ASTERISK_AMI_URL) without waiting for it.
+func launchAstctl(_ arguments: [String], url: String?, environment extra: [String: String] = [:]) throws -> ChildProcess {
     let directory = Bundle.module.bundleURL.deletingLastPathComponent()
     let binary = directory.appendingPathComponent("astctl")
     try #require(FileManager.default.isExecutableFile(atPath: binary.path), "astctl was not built next to the tests")
-    let process = Process()
-    process.executableURL = binary
-    process.arguments = arguments
     var environment = ProcessInfo.processInfo.environment
     environment["ASTERISK_AMI_URL"] = url
     environment.merge(extra) { $1 }
-    process.environment = environment
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { if process.isRunning { process.terminate() } }
-    return await withCheckedContinuation { continuation in
-        DispatchQueue.global().async {
-            let group = DispatchGroup()
-            nonisolated(unsafe) var output = Data()
-            nonisolated(unsafe) var error = Data()
-            DispatchQueue.global().async(group: group) { output = out.fileHandleForReading.readDataToEndOfFile() }
-            DispatchQueue.global().async(group: group) { error = err.fileHandleForReading.readDataToEndOfFile() }
-            group.wait()
-            process.waitUntilExit()
-            continuation.resume(returning: (
-                process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self)))
-        }
-    }
+    return try ChildProcess(path: binary.path, arguments: arguments, environment: environment)
 }
 
 /// Every suite that runs the astctl binary, one process at a time (each launch costs a core for a

@@ -28,6 +28,8 @@ public struct ARIError: Error, Sendable, CustomStringConvertible {
         public static let callFailed = Code("callFailed")
         /// The Stasis application stopped while something waited.
         public static let applicationStopped = Code("applicationStopped")
+        /// The task waiting for the answer was cancelled.
+        public static let cancelled = Code("cancelled")
 
         /// The code's name.
         public var description: String { name }

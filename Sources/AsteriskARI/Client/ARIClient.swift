@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 
@@ -20,6 +21,8 @@ public final class ARIClient: Sendable {
     public let configuration: ARIClientConfiguration
     let http: HTTPClient
     let logger: Logger
+    /// The events WebSocket REST requests go over, when ``ARIClientConfiguration/restTransport`` says so.
+    let restCarrier = NIOLockedValueBox(ARIRESTCarrier())
 
     /// Creates a client with its own HTTP connection pool; call ``shutdown()`` when done.
     public init(configuration: ARIClientConfiguration, logger: Logger = Logger(label: "asterisk.ari")) {
@@ -31,9 +34,18 @@ public final class ARIClient: Sendable {
         self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
     }
 
-    /// Sends a request and decodes its answer.
+    /// Sends a request (over HTTP or the events WebSocket, as ``ARIClientConfiguration/restTransport``
+    /// says) and decodes its answer.
     @discardableResult
     public func send<Response>(_ request: ARIRequest<Response>) async throws(ARIError) -> Response {
+        if case .webSocket(let app) = configuration.restTransport {
+            return try await sendOverWebSocket(request, app: app)
+        }
+        return try await sendOverHTTP(request)
+    }
+
+    /// Sends a request as an HTTP request.
+    func sendOverHTTP<Response>(_ request: ARIRequest<Response>) async throws(ARIError) -> Response {
         let url = try self.url(for: request)
         var outgoing = HTTPClientRequest(url: url)
         outgoing.method = HTTPMethod(rawValue: request.method)
@@ -63,7 +75,11 @@ public final class ARIClient: Sendable {
         } catch {
             throw ARIError(.connectionFailed, "\(request.method) \(request.path) failed: \(error)", operation: request.operation)
         }
-        let data = Data(body.readableBytesView)
+        return try answer(to: request, status: status, body: Data(body.readableBytesView))
+    }
+
+    /// The outcome of a request Asterisk answered with `status` and `data`, whichever way it travelled.
+    func answer<Response>(to request: ARIRequest<Response>, status: Int, body data: Data) throws(ARIError) -> Response {
         guard (200..<300).contains(status) else {
             let message = (try? JSONDecoder().decode(ARIJSON.self, from: data))?["message"]?.stringValue
             throw ARIError(
@@ -94,8 +110,9 @@ public final class ARIClient: Sendable {
         text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
     }
 
-    /// Closes the connection pool.
+    /// Closes the connection pool (and the WebSocket the client opened for REST requests, if any).
     public func shutdown() async throws {
+        closeRESTCarrier()
         try await http.shutdown()
     }
 

@@ -49,13 +49,16 @@ public struct ARIClientConfiguration: Sendable {
     /// How often the events WebSocket is pinged; a connection that stays silent for two intervals is
     /// treated as lost. nil never pings.
     public var webSocketPingInterval: Duration?
+    /// Which way REST requests travel: HTTP (the default) or the events WebSocket (Asterisk 22+).
+    public var restTransport: ARIRESTTransport
 
     /// Creates a configuration.
     public init(
         baseURL: String, credentials: ARICredentials, requestTimeout: Duration = .seconds(10),
         connectTimeout: Duration = .seconds(5), maxResponseSize: Int = 16 * 1024 * 1024, tls: TLSConfiguration? = nil,
-        webSocketPingInterval: Duration? = .seconds(20)
+        webSocketPingInterval: Duration? = .seconds(20), restTransport: ARIRESTTransport = .http
     ) {
+        self.restTransport = restTransport
         self.tls = tls
         self.webSocketPingInterval = webSocketPingInterval
         self.connectTimeout = connectTimeout

@@ -140,6 +140,12 @@ final class ARIEventConnection: Sendable {
         }
     }
 
+    /// Writes one text message (masked, as a client must); `failed` hears of a write that did not happen.
+    func sendText(_ text: ByteBuffer, failed: @escaping @Sendable (any Error) -> Void) {
+        let frame = WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: text)
+        channel.writeAndFlush(frame).whenFailure(failed)
+    }
+
     /// Closes on purpose (reported as a clean end).
     func close() {
         let handler = self.handler

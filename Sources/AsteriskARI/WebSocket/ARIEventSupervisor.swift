@@ -13,9 +13,13 @@ final class ARIEventSupervisor: Sendable {
     private let policy: ARIReconnectPolicy
     private let continuation: AsyncThrowingStream<ARIEventSubscription.Item, any Error>.Continuation
     private let state = NIOLockedValueBox(State())
+    /// The REST requests sent over this WebSocket and waiting for their response (nil: REST goes over HTTP).
+    let rest: ARIWebSocketRESTRequests?
 
     private struct State {
         var connection: ARIEventConnection?
+        /// The number of `connection` (each connection gets the next one).
+        var connectionNumber: UInt64 = 0
         var closed = false
         var dropped = 0
         var task: Task<Void, Never>?
@@ -23,7 +27,8 @@ final class ARIEventSupervisor: Sendable {
 
     init(
         apps: [String], endpoint: ARIEventsEndpoint, configuration: ARIClientConfiguration, policy: ARIReconnectPolicy,
-        logger: Logger, continuation: AsyncThrowingStream<ARIEventSubscription.Item, any Error>.Continuation
+        logger: Logger, continuation: AsyncThrowingStream<ARIEventSubscription.Item, any Error>.Continuation,
+        carriesREST: Bool = false
     ) {
         self.apps = apps
         self.endpoint = endpoint
@@ -31,41 +36,50 @@ final class ARIEventSupervisor: Sendable {
         self.policy = policy
         self.logger = logger
         self.continuation = continuation
+        self.rest = carriesREST ? ARIWebSocketRESTRequests(prefix: "swift-asterisk-" + String(UInt32.random(in: 0...UInt32.max), radix: 36)) : nil
     }
 
     var droppedCount: Int { state.withLockedValue { $0.dropped } }
 
     /// Opens the first connection (its failure is thrown), then supervises it in a task.
     func start() async throws(ARIError) {
-        let (connection, ended) = try await connect()
+        let (connection, number, ended) = try await connect()
         let task = Task { await supervise(connection: connection, ended: ended) }
         let closedMeanwhile = state.withLockedValue { state -> Bool in
             state.task = task
             if state.closed { return true }
             state.connection = connection
+            state.connectionNumber = number
             return false
         }
         if closedMeanwhile { connection.close() }
     }
 
-    /// One connection and the future of its end (nil error: closed on purpose).
-    private func connect() async throws(ARIError) -> (ARIEventConnection, EventLoopFuture<ARIError?>) {
+    /// One connection, its number and the future of its end (nil error: closed on purpose).
+    private func connect() async throws(ARIError) -> (ARIEventConnection, UInt64, EventLoopFuture<ARIError?>) {
         let ended = MultiThreadedEventLoopGroup.singleton.next().makePromise(of: ARIError?.self)
         let continuation = self.continuation
         let counter = self.state
+        let rest = self.rest
+        let number = state.withLockedValue { $0.connectionNumber + 1 }
         do {
             let connection = try await ARIEventConnection.connect(to: endpoint, configuration: configuration) { output in
                 switch output {
-                case .messages(let buffers):
+                case .messages(var buffers):
+                    if let rest { Self.takeResponses(from: &buffers, into: rest) }
+                    guard !buffers.isEmpty else { return }
                     if case .dropped(let item) = continuation.yield(.messages(buffers[...])), case .messages(let lost) = item {
                         counter.withLockedValue { $0.dropped += lost.count }
                     }
                 case .closed(let error):
+                    rest?.failAll(
+                        upTo: number,
+                        with: ARIError(.connectionFailed, "the events WebSocket closed with the request in flight" + (error.map { ": \($0.message)" } ?? "")))
                     ended.succeed(error)
                 }
             }
             logger.debug("ARI events WebSocket open", metadata: ["asterisk.ari.apps": "\(apps.joined(separator: ","))"])
-            return (connection, ended.futureResult)
+            return (connection, number, ended.futureResult)
         } catch {
             ended.succeed(nil)
             throw error
@@ -76,6 +90,7 @@ final class ARIEventSupervisor: Sendable {
         var ended = first_ended
         while true {
             let lost = (try? await ended.get()) ?? nil
+            state.withLockedValue { $0.connection = nil }
             guard let lost, !isClosed else {
                 continuation.finish()
                 return
@@ -95,10 +110,11 @@ final class ARIEventSupervisor: Sendable {
                     return
                 }
                 do {
-                    let (connection, next) = try await connect()
+                    let (connection, number, next) = try await connect()
                     let closedMeanwhile = state.withLockedValue { state -> Bool in
                         if state.closed { return true }
                         state.connection = connection
+                        state.connectionNumber = number
                         return false
                     }
                     if closedMeanwhile {
@@ -119,7 +135,8 @@ final class ARIEventSupervisor: Sendable {
         }
     }
 
-    private var isClosed: Bool { state.withLockedValue { $0.closed } }
+    /// Whether ``close()`` was called.
+    var isClosed: Bool { state.withLockedValue { $0.closed } }
 
     /// Closes the WebSocket and ends the stream.
     func close() {
@@ -131,6 +148,33 @@ final class ARIEventSupervisor: Sendable {
         connection?.close()
         task?.cancel()
         continuation.finish()
+        rest?.failAll(upTo: .max, with: ARIError(.connectionFailed, "the events WebSocket was closed with the request in flight"))
+    }
+
+    /// Moves the `RESTResponse` messages of a burst to the requests waiting for them (a response
+    /// nobody waits for, late after a timeout, is dropped: it is not an event).
+    private static func takeResponses(from buffers: inout [ByteBuffer], into rest: ARIWebSocketRESTRequests) {
+        buffers.removeAll { buffer in
+            buffer.withUnsafeReadableBytes { bytes in
+                guard ARIWebSocketRESTMessage.isResponse(bytes) else { return false }
+                if let response = try? ARIWebSocketRESTMessage.decodeResponse(bytes) { rest.complete(response) }
+                return true
+            }
+        }
+    }
+
+    /// Sends a REST request over the open connection and waits for its response.
+    func sendREST(_ message: ByteBuffer, id: String, timeout: Duration, operation: String) async -> ARIWebSocketRESTRequests.Outcome {
+        guard let rest else { return .failure(ARIError(.invalidRequest, "this WebSocket does not carry REST requests", operation: operation)) }
+        guard let (connection, number) = state.withLockedValue({ state in state.connection.map { ($0, state.connectionNumber) } }) else {
+            let reason = isClosed ? "the events WebSocket is closed" : "the events WebSocket is reconnecting"
+            return .failure(ARIError(.connectionFailed, reason, operation: operation))
+        }
+        return await rest.wait(for: id, on: number, timeout: timeout, operation: operation) {
+            connection.sendText(message) { error in
+                rest.fail(id, with: ARIError(.connectionFailed, "the request could not be written: \(error)", operation: operation))
+            }
+        }
     }
 }
 
@@ -149,11 +193,17 @@ extension ARIClient {
         let endpoint = try ARIEventsEndpoint(configuration: configuration, apps: apps, subscribeAll: subscribeAll)
         let (stream, continuation) = AsyncThrowingStream<ARIEventSubscription.Item, any Error>.makeStream(
             bufferingPolicy: .bufferingNewest(max(1, bufferSize)))
+        var carriesREST = false
+        if case .webSocket(let app) = configuration.restTransport, apps.contains(app) { carriesREST = true }
         let supervisor = ARIEventSupervisor(
             apps: apps, endpoint: endpoint, configuration: configuration, policy: reconnect, logger: logger,
-            continuation: continuation)
+            continuation: continuation, carriesREST: carriesREST)
         continuation.onTermination = { _ in supervisor.close() }
-        try await supervisor.start()
+        if carriesREST {
+            try await startRESTCarrier(supervisor)
+        } else {
+            try await supervisor.start()
+        }
         return ARIEventSubscription(supervisor: supervisor, stream: stream)
     }
 }

@@ -6,6 +6,12 @@ extension FakeARIServer {
     func answer(_ head: HTTPRequestHead, body: String) -> FakeARIResponse {
         let (path, query) = FakeARIServer.split(head.uri)
         let request = FakeARIRequest(method: head.method.rawValue, path: path, query: query, body: body)
+        return respond(to: request, authorized: authorized(head, query: query))
+    }
+
+    /// Records an (HTTP or WebSocket) request and answers it, emitting the events it causes before the answer.
+    func respond(to request: FakeARIRequest, authorized: Bool) -> FakeARIResponse {
+        let query = request.query
         let (handlers, failure) = state.withLockedValue { state -> ([@Sendable (FakeARIRequest) -> FakeARIResponse?], Int?) in
             if state.recordsRequests { state.requests.append(request) }
             var failure: Int?
@@ -16,7 +22,7 @@ extension FakeARIServer {
             }
             return (state.handlers, failure)
         }
-        guard authorized(head, query: query) else { return .error(401, "Authentication required") }
+        guard authorized else { return .error(401, "Authentication required") }
         if let failure { return .error(failure, "Internal Server Error") }
         for handler in handlers {
             if let response = handler(request) { return response }

@@ -15,6 +15,8 @@ public struct FakeARIRequest: Sendable, Hashable {
     public let query: [String: String]
     /// The body as sent.
     public let body: String
+    /// Whether it came as a `RESTRequest` message on an events WebSocket rather than over HTTP.
+    public var overWebSocket = false
 }
 
 /// A reply of the fake ARI server: a status and a JSON body (empty for 204).
@@ -167,5 +169,6 @@ struct FakeARIState: @unchecked Sendable {  // JSON-like dictionaries, only touc
     var refuseWebSockets = false
     var recordsRequests = true
     var silentWebSockets = false
+    var silentWebSocketREST = false
 }
 

@@ -140,7 +140,7 @@ extension FakeARIServer {
     }
 }
 
-/// Answers pings and close frames on a fake events WebSocket; everything else the client sends is ignored.
+/// Answers pings and close frames on a fake events WebSocket, and `RESTRequest` messages as Asterisk 22+ does.
 final class FakeARIWebSocketHandler: ChannelInboundHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
@@ -159,6 +159,8 @@ final class FakeARIWebSocketHandler: ChannelInboundHandler {
         case .connectionClose:
             let reply = WebSocketFrame(fin: true, opcode: .connectionClose, data: context.channel.allocator.buffer(capacity: 0))
             context.writeAndFlush(wrapOutboundOut(reply)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        case .text where frame.fin:
+            server.answerRESTMessage(frame.unmaskedData, on: context.channel)
         default:
             break
         }

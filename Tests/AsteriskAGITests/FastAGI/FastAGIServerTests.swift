@@ -171,7 +171,7 @@ struct FastAGIServerTests {
         }
         _ = try await FakeAGICaller.call(port: server.port, script: "g", dialogue: FakeAGIDialogue(override: { _ in "garbage line" }))
         // The server closes the connection before the handler sees the error: wait for the handler.
-        for _ in 0..<500 where server.activeSessions > 0 { try await Task.sleep(for: .milliseconds(2)) }
+        for _ in 0..<Int(500 * TestTiming.factor) where server.activeSessions > 0 { try await Task.sleep(for: .milliseconds(2)) }
         #expect(outcome.values == ["malformedReply"])
         await server.shutdown()
     }
@@ -188,7 +188,7 @@ struct FastAGIServerTests {
             for _ in 0..<1000 {
                 group.addTask {
                     let record = try await FakeAGICaller.call(
-                        port: server.port, script: "load", dialogue: FakeAGIDialogue(variables: ["CALLERID": "1"]), timeout: .seconds(60))
+                        port: server.port, script: "load", dialogue: FakeAGIDialogue(variables: ["CALLERID": "1"]), timeout: TestTiming.scaled(.seconds(60)))
                     return record.commands.count == 3 ? 1 : 0
                 }
             }
@@ -251,7 +251,7 @@ struct FastAGIServerTests {
         let start = clock.now
         await server.shutdown()
         // Far below the handler's 30 s: the grace period, not the handler, ended the call.
-        #expect(clock.now - start < .seconds(10))
+        #expect(clock.now - start < TestTiming.scaled(.seconds(10)))
         #expect(try await call.commands.count == 1)
     }
 
@@ -270,7 +270,7 @@ struct FastAGIServerTests {
 
     @Test func theIdleTimeoutClosesACallWhoseRepliesStop() async throws {
         let outcome = Collected<String>()
-        let server = try await startServer({ $0.idleTimeout = .seconds(1) }) { router in
+        let server = try await startServer({ $0.idleTimeout = TestTiming.scaled(.seconds(1)) }) { router in
             router.route("quiet") { call in
                 do {
                     try await call.answer()
@@ -284,9 +284,9 @@ struct FastAGIServerTests {
         // The caller waits far longer than the idle timeout: only the server's timeout can end this call
         // with `.timeout` (the caller giving up would surface as a closed connection).
         let record = try await FakeAGICaller.call(
-            port: server.port, script: "quiet", dialogue: FakeAGIDialogue(silentFrom: "STREAM FILE"), timeout: .seconds(30))
+            port: server.port, script: "quiet", dialogue: FakeAGIDialogue(silentFrom: "STREAM FILE"), timeout: TestTiming.scaled(.seconds(30)))
         #expect(record.commands.map(\.line) == ["ANSWER", #"STREAM FILE prompt """#])
-        for _ in 0..<500 where server.activeSessions > 0 { try await Task.sleep(for: .milliseconds(2)) }
+        for _ in 0..<Int(500 * TestTiming.factor) where server.activeSessions > 0 { try await Task.sleep(for: .milliseconds(2)) }
         #expect(outcome.values == ["answered", "timeout"])
         await server.shutdown()
     }

@@ -6,7 +6,7 @@ import Testing
 @Suite("FastAGI: a caller gone mid-command ends the command promptly")
 struct FastAGILossLatencyTests {
     /// 100 ms when run alone (`scripts/reliability.sh`), loosely in the parallel suite.
-    static let bound: Duration = StressScale.isFull ? .milliseconds(100) : .seconds(3)
+    static let bound: Duration = StressScale.isFull ? .milliseconds(100) : TestTiming.scaled(.seconds(3))
 
     @Test func aPendingCommandFailsWithATypedErrorWithinTheBound() async throws {
         let failures = NIOLockedValueBox<[(AGIError.Code, ContinuousClock.Instant)]>([])
@@ -28,7 +28,10 @@ struct FastAGILossLatencyTests {
                 port: server.port, script: "x", dialogue: FakeAGIDialogue(silentFrom: "STREAM FILE"), timeout: .milliseconds(200))
             let goneAt = ContinuousClock.now
             // Wait (bounded, generously: the parallel suite may be busy) for the handler to see the loss.
-            for _ in 0..<2000 where failures.withLockedValue({ $0.count }) <= round { try await Task.sleep(for: .milliseconds(5)) }
+            let deadline = ContinuousClock.now + TestTiming.scaled(.seconds(10))
+            while failures.withLockedValue({ $0.count }) <= round, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+            }
             guard let (code, failedAt) = failures.withLockedValue({ $0.count > round ? $0[round] : nil }) else {
                 Issue.record("the pending command of round \(round) never ended")
                 continue

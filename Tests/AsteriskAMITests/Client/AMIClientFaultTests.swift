@@ -24,7 +24,7 @@ struct AMIClientFaultTests {
         }
         // Far below the action's 30 s timeout: the loss ended it, not the timeout. (The bound is loose
         // because every suite runs in parallel on a small, busy machine.)
-        #expect(clock.now - lostAt < .seconds(10))
+        #expect(clock.now - lostAt < TestTiming.scaled(.seconds(10)))
         await client.close()
         await server.stop()
     }
@@ -217,7 +217,7 @@ struct AMIClientFaultTests {
         }
         server.clearFaults()
         // The late Pong is dropped as unmatched; the next Ping is answered at once.
-        #expect(try await client.send(PingAction(), timeout: .seconds(10)).ping == "Pong")
+        #expect(try await client.send(PingAction(), timeout: TestTiming.scaled(.seconds(10))).ping == "Pong")
         await client.close()
         await server.stop()
     }

@@ -159,7 +159,7 @@ struct AMIClientTests {
             #expect(error.code == .timeout)
             #expect(error.action == "Status")
         }
-        #expect(clock.now - start < .seconds(2))
+        #expect(clock.now - start < TestTiming.scaled(.seconds(2)))
         _ = try await client.send(PingAction())
         await client.close()
         await server.stop()
@@ -206,7 +206,7 @@ struct AMIClientTests {
         let server = try await FakeAMIServer.start()
         let port = server.port
         await server.stop()
-        let client = AMIClient(configuration: .init(port: port, username: "a", secret: .plain("b"), connectTimeout: .seconds(2)))
+        let client = AMIClient(configuration: .init(port: port, username: "a", secret: .plain("b"), connectTimeout: TestTiming.scaled(.seconds(2))))
         do {
             try await client.connect()
             Issue.record("connected to a closed port")

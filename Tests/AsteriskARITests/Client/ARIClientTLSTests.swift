@@ -25,7 +25,7 @@ struct ARIClientTLSTests {
         if trustingTestCA { tls.trustRoots = .file(try tlsFixture("ca.pem")) }
         return ARIClient(configuration: .init(
             baseURL: "https://\(host):\(server.port)/ari", credentials: .basic("app", "secret"), requestTimeout: timeout,
-            connectTimeout: .seconds(2), tls: tls))
+            connectTimeout: TestTiming.scaled(.seconds(2)), tls: tls))
     }
 
     @Test func restAndEventsWorkWithATrustedCertificate() async throws {

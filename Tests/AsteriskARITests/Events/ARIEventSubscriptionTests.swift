@@ -7,7 +7,7 @@ import Testing
 @Suite("ARI events WebSocket over loopback")
 struct ARIEventSubscriptionTests {
     private func client(_ server: FakeARIServer, credentials: ARICredentials = .basic("app", "secret")) -> ARIClient {
-        ARIClient(configuration: .init(baseURL: server.baseURL, credentials: credentials, connectTimeout: .seconds(2)))
+        ARIClient(configuration: .init(baseURL: server.baseURL, credentials: credentials, connectTimeout: TestTiming.scaled(.seconds(2))))
     }
 
     /// Waits (without sleeping blindly) until `condition` holds, for at most `limit`.

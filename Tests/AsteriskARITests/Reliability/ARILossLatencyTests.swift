@@ -13,7 +13,7 @@ struct ARILossLatencyTests {
         var delays: [Duration] = []
         for _ in 0..<10 {
             let server = try await FakeARIServer.start()
-            let ari = ARIClient(configuration: .init(baseURL: server.baseURL, credentials: .basic("app", "secret"), connectTimeout: .seconds(2)))
+            let ari = ARIClient(configuration: .init(baseURL: server.baseURL, credentials: .basic("app", "secret"), connectTimeout: TestTiming.scaled(.seconds(2))))
             _ = try await ari.asterisk.getInfo()
             server.delayResponses(by: .seconds(30))
             let pending = Task { () -> (ARIError?, ContinuousClock.Instant) in

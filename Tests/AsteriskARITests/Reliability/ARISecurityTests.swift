@@ -11,7 +11,7 @@ struct ARISecurityTests {
         let server = try await FakeARIServer.start()
         for credentials in [ARICredentials.basic("app", password), .apiKey("app", password)] {
             let (logger, store) = CapturingLogHandler.logger()
-            let ari = ARIClient(configuration: .init(baseURL: server.baseURL, credentials: credentials, connectTimeout: .seconds(2)), logger: logger)
+            let ari = ARIClient(configuration: .init(baseURL: server.baseURL, credentials: credentials, connectTimeout: TestTiming.scaled(.seconds(2))), logger: logger)
             do {
                 _ = try await ari.asterisk.getInfo()
                 Issue.record("a wrong password was accepted")

@@ -8,7 +8,7 @@ import Testing
 struct ARISocketChurnTests {
     @Test func aSocketClosedOverAndOverIsReopenedEachTimeAndEventsKeepFlowing() async throws {
         let server = try await FakeARIServer.start()
-        let ari = ARIClient(configuration: .init(baseURL: server.baseURL, credentials: .basic("app", "secret"), connectTimeout: .seconds(2)))
+        let ari = ARIClient(configuration: .init(baseURL: server.baseURL, credentials: .basic("app", "secret"), connectTimeout: TestTiming.scaled(.seconds(2))))
         let subscription = try await ari.events(apps: ["ivr"], reconnect: .exponential(initialDelay: .milliseconds(10), maximumDelay: .milliseconds(50)))
         var iterator = subscription.makeAsyncIterator()
         var reconnects = 0
@@ -45,7 +45,7 @@ struct ARISocketChurnTests {
 
     @Test func pendingRESTCallsFailWithATypedErrorWhenAsteriskGoesAway() async throws {
         let server = try await FakeARIServer.start()
-        let ari = ARIClient(configuration: .init(baseURL: server.baseURL, credentials: .basic("app", "secret"), connectTimeout: .seconds(2)))
+        let ari = ARIClient(configuration: .init(baseURL: server.baseURL, credentials: .basic("app", "secret"), connectTimeout: TestTiming.scaled(.seconds(2))))
         server.delayResponses(by: .seconds(30))
         let pending = Task { () -> ARIError? in
             do {

@@ -23,6 +23,8 @@ public final class ARIClient: Sendable {
     let logger: Logger
     /// The events WebSocket REST requests go over, when ``ARIClientConfiguration/restTransport`` says so.
     let restCarrier = NIOLockedValueBox(ARIRESTCarrier())
+    /// The event routes of tracked resources (``track(_:id:bufferSize:_:)``).
+    let routes = ARIEventRoutes()
 
     /// Creates a client with its own HTTP connection pool; call ``shutdown()`` when done.
     public init(configuration: ARIClientConfiguration, logger: Logger = Logger(label: "asterisk.ari")) {
@@ -113,6 +115,7 @@ public final class ARIClient: Sendable {
     /// Closes the connection pool (and the WebSocket the client opened for REST requests, if any).
     public func shutdown() async throws {
         closeRESTCarrier()
+        routes.finishAll()
         try await http.shutdown()
     }
 

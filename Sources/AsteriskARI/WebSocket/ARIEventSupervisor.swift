@@ -15,6 +15,8 @@ final class ARIEventSupervisor: Sendable {
     private let state = NIOLockedValueBox(State())
     /// The REST requests sent over this WebSocket and waiting for their response (nil: REST goes over HTTP).
     let rest: ARIWebSocketRESTRequests?
+    /// The client's routes of tracked resources, fed from every burst.
+    private let routes: ARIEventRoutes?
 
     private struct State {
         var connection: ARIEventConnection?
@@ -28,8 +30,9 @@ final class ARIEventSupervisor: Sendable {
     init(
         apps: [String], endpoint: ARIEventsEndpoint, configuration: ARIClientConfiguration, policy: ARIReconnectPolicy,
         logger: Logger, continuation: AsyncThrowingStream<ARIEventSubscription.Item, any Error>.Continuation,
-        carriesREST: Bool = false
+        carriesREST: Bool = false, routes: ARIEventRoutes? = nil
     ) {
+        self.routes = routes
         self.apps = apps
         self.endpoint = endpoint
         self.configuration = configuration
@@ -61,6 +64,7 @@ final class ARIEventSupervisor: Sendable {
         let continuation = self.continuation
         let counter = self.state
         let rest = self.rest
+        let routes = self.routes
         let number = state.withLockedValue { $0.connectionNumber + 1 }
         do {
             let connection = try await ARIEventConnection.connect(to: endpoint, configuration: configuration) { output in
@@ -68,6 +72,7 @@ final class ARIEventSupervisor: Sendable {
                 case .messages(var buffers):
                     if let rest { Self.takeResponses(from: &buffers, into: rest) }
                     guard !buffers.isEmpty else { return }
+                    if let routes, !routes.isEmpty { routes.route(buffers) }
                     if case .dropped(let item) = continuation.yield(.messages(buffers[...])), case .messages(let lost) = item {
                         counter.withLockedValue { $0.dropped += lost.count }
                     }
@@ -197,7 +202,7 @@ extension ARIClient {
         if case .webSocket(let app) = configuration.restTransport, apps.contains(app) { carriesREST = true }
         let supervisor = ARIEventSupervisor(
             apps: apps, endpoint: endpoint, configuration: configuration, policy: reconnect, logger: logger,
-            continuation: continuation, carriesREST: carriesREST)
+            continuation: continuation, carriesREST: carriesREST, routes: routes)
         continuation.onTermination = { _ in supervisor.close() }
         if carriesREST {
             try await startRESTCarrier(supervisor)

@@ -107,6 +107,9 @@ extension FakeARIServer {
                     event: ["type": "ChannelDestroyed", "cause": failure.1, "cause_txt": failure.2, "channel": channel.json], app: app))
             }
         } else if let app = query["app"] {
+            // The app follows the channel from its creation: the dial starts before the answer to this request.
+            events.append(.init(
+                event: ["type": "Dial", "dialstatus": "", "dialstring": endpoint, "peer": channel.json], app: app))
             let args = (query["appArgs"] ?? "").split(separator: ",").map(String.init)
             schedule(after: .milliseconds(1)) { _, state, events in
                 guard state.channels[id] != nil else { return }
@@ -142,6 +145,7 @@ extension FakeARIServer {
         case ("DELETE", ""):
             for member in bridge.channels { leaveBridge(member, state: &state, events: &events) }
             state.bridges[id] = nil
+            if let app = bridge.app { events.append(.init(event: ["type": "BridgeDestroyed", "bridge": bridge.json], app: app)) }
             return FakeARIResponse(status: 204)
         case ("POST", "addChannel"):
             let named = (query["channel"] ?? "").split(separator: ",").map(String.init)

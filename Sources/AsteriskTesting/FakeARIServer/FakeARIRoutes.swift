@@ -83,7 +83,9 @@ extension FakeARIServer {
             return Self.okJSON(["ping": "pong", "timestamp": FakeARIServer.timestamp(), "asterisk_id": "02:fc:00:00:00:01"])
         case ("GET", "applications", 1):
             let apps = Set(state.sockets.flatMap(\.apps)).sorted()
-            return Self.okJSON(apps.map { ["name": $0, "channel_ids": [String](), "bridge_ids": [String](), "endpoint_ids": [String](), "device_names": [String]()] })
+            return Self.okJSON(apps.map { ["name": $0, "channel_ids": [String](), "bridge_ids": [String](), "endpoint_ids": [String](), "device_names": [String](), "events_allowed": [[String: String]](), "events_disallowed": [[String: String]]()] })
+        case ("POST", "applications", 3) where segments[2] == "subscription":
+            return subscribe(app: segments[1], sources: query["eventSource"] ?? "", state: &state)
         case (_, "channels", _):
             return routeChannels(request, segments: segments, query: query, state: &state, events: &events)
         case (_, "deviceStates", _):
@@ -107,5 +109,31 @@ extension FakeARIServer {
         default:
             return .error(404, "Resource not found")
         }
+    }
+}
+
+extension FakeARIServer {
+    /// `POST /applications/{app}/subscription?eventSource=bridge:ID,…`: the app receives the bridges' events
+    /// from now on (channel sources are accepted and need nothing: a channel's events go to its app).
+    fileprivate func subscribe(app: String, sources: String, state: inout FakeARIState) -> FakeARIResponse {
+        guard state.sockets.contains(where: { $0.apps.contains(app) }) else { return .error(404, "Application not found") }
+        let named = sources.split(separator: ",").map(String.init)
+        guard !named.isEmpty else { return .error(400, "Missing parameter eventSource") }
+        for source in named {
+            let parts = source.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { return .error(400, "Invalid event source URI scheme '\(source)'") }
+            switch parts[0] {
+            case "bridge": guard state.bridges[parts[1]] != nil else { return .error(422, "Event source does not exist") }
+            case "channel": guard state.channels[parts[1]] != nil else { return .error(422, "Event source does not exist") }
+            default: return .error(400, "Invalid event source URI scheme '\(parts[0])'")
+            }
+        }
+        for source in named where source.hasPrefix("bridge:") { state.bridges[String(source.dropFirst(7))]?.app = app }
+        let bridges = state.bridges.values.filter { $0.app == app }.map(\.id).sorted()
+        return Self.okJSON([
+            "name": app, "channel_ids": state.channels.values.filter { $0.app == app }.map(\.id).sorted(), "bridge_ids": bridges,
+            "endpoint_ids": [String](), "device_names": [String](), "events_allowed": [[String: String]](),
+            "events_disallowed": [[String: String]](),
+        ])
     }
 }

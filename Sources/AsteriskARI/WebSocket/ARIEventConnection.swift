@@ -47,16 +47,34 @@ struct ARIEventsEndpoint: Sendable {
     }
 }
 
-/// One open events WebSocket.
+/// One open events WebSocket (dialled to Asterisk, or accepted from it by an ``ARIOutboundServer``).
 final class ARIEventConnection: Sendable {
     let channel: Channel
     private let handler: NIOLoopBound<ARIWebSocketHandler>
     private let context: NIOLoopBound<ChannelHandlerContext>
+    /// Whether frames we write are masked (we are the client).
+    private let masksFrames: Bool
 
-    private init(channel: Channel, handler: NIOLoopBound<ARIWebSocketHandler>, context: NIOLoopBound<ChannelHandlerContext>) {
+    private init(
+        channel: Channel, handler: NIOLoopBound<ARIWebSocketHandler>, context: NIOLoopBound<ChannelHandlerContext>, masksFrames: Bool
+    ) {
         self.channel = channel
         self.handler = handler
         self.context = context
+        self.masksFrames = masksFrames
+    }
+
+    /// Puts the WebSocket handler on an upgraded channel and wraps it (on the channel's event loop).
+    static func install(
+        on channel: Channel, maxMessageSize: Int, pingInterval: TimeAmount?, masksFrames: Bool,
+        deliver: @escaping @Sendable (ARIWebSocketHandler.Output) -> Void
+    ) throws -> ARIEventConnection {
+        let handler = ARIWebSocketHandler(maxMessageSize: maxMessageSize, pingInterval: pingInterval, masksFrames: masksFrames, deliver: deliver)
+        try channel.pipeline.syncOperations.addHandler(handler)
+        let context = try channel.pipeline.syncOperations.context(handler: handler)
+        return ARIEventConnection(
+            channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop),
+            context: NIOLoopBound(context, eventLoop: channel.eventLoop), masksFrames: masksFrames)
     }
 
     /// The outcome of the HTTP upgrade.
@@ -96,12 +114,8 @@ final class ARIEventConnection: Sendable {
                         let upgrader = NIOTypedWebSocketClientUpgrader<Upgrade>(maxFrameSize: min(maxMessageSize, 1 << 24)) {
                             channel, _ in
                             channel.eventLoop.makeCompletedFuture {
-                                let handler = ARIWebSocketHandler(maxMessageSize: maxMessageSize, pingInterval: pingInterval, deliver: deliver)
-                                try channel.pipeline.syncOperations.addHandler(handler)
-                                let context = try channel.pipeline.syncOperations.context(handler: handler)
-                                return .upgraded(ARIEventConnection(
-                                    channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop),
-                                    context: NIOLoopBound(context, eventLoop: channel.eventLoop)))
+                                .upgraded(try install(
+                                    on: channel, maxMessageSize: maxMessageSize, pingInterval: pingInterval, masksFrames: true, deliver: deliver))
                             }
                         }
                         let upgrade = NIOTypedHTTPClientUpgradeConfiguration<Upgrade>(
@@ -142,7 +156,7 @@ final class ARIEventConnection: Sendable {
 
     /// Writes one text message (masked, as a client must); `failed` hears of a write that did not happen.
     func sendText(_ text: ByteBuffer, failed: @escaping @Sendable (any Error) -> Void) {
-        let frame = WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: text)
+        let frame = WebSocketFrame(fin: true, opcode: .text, maskKey: masksFrames ? .random() : nil, data: text)
         channel.writeAndFlush(frame).whenFailure(failed)
     }
 

@@ -34,25 +34,25 @@ public final class ARIEventSubscription: AsyncSequence, Sendable {
         case marker(ARIStreamElement)
     }
 
-    let supervisor: ARIEventSupervisor
+    let source: any ARIEventSource
     let stream: AsyncThrowingStream<Item, any Error>
 
-    init(supervisor: ARIEventSupervisor, stream: AsyncThrowingStream<Item, any Error>) {
-        self.supervisor = supervisor
+    init(source: any ARIEventSource, stream: AsyncThrowingStream<Item, any Error>) {
+        self.source = source
         self.stream = stream
     }
 
     /// The applications this subscription registered.
-    public var apps: [String] { supervisor.apps }
+    public var apps: [String] { source.apps }
 
     /// Messages dropped so far because the consumer fell behind.
-    public var droppedEventCount: Int { supervisor.droppedCount }
+    public var droppedEventCount: Int { source.droppedCount }
 
     /// Closes the WebSocket and ends the stream.
-    public func close() { supervisor.close() }
+    public func close() { source.close() }
 
     /// Starts iterating.
-    public func makeAsyncIterator() -> Iterator { Iterator(base: stream.makeAsyncIterator(), logger: supervisor.logger) }
+    public func makeAsyncIterator() -> Iterator { Iterator(base: stream.makeAsyncIterator(), logger: source.logger) }
 
     /// Events only (markers are skipped).
     public var events: ARIEventStream<ARIEvent> { ARIEventStream(subscription: self) { $0 } }

@@ -5,7 +5,7 @@ import NIOPosix
 
 /// Keeps one events WebSocket open for an ``ARIEventSubscription``: connects, notices the loss,
 /// reconnects with the policy's backoff, and feeds messages and markers into the subscription's stream.
-final class ARIEventSupervisor: Sendable {
+final class ARIEventSupervisor: ARIEventSource {
     let apps: [String]
     let logger: Logger
     private let endpoint: ARIEventsEndpoint
@@ -15,15 +15,15 @@ final class ARIEventSupervisor: Sendable {
     private let state = NIOLockedValueBox(State())
     /// The REST requests sent over this WebSocket and waiting for their response (nil: REST goes over HTTP).
     let rest: ARIWebSocketRESTRequests?
-    /// The client's routes of tracked resources, fed from every burst.
-    private let routes: ARIEventRoutes?
+    /// Where each connection's messages go.
+    private let delivery: ARIEventDelivery
 
     private struct State {
-        var connection: ARIEventConnection?
-        /// The number of `connection` (each connection gets the next one).
+        /// The open connection and its number.
+        var connection: (ARIEventConnection, UInt64)?
+        /// The number of the latest connection (each connection gets the next one).
         var connectionNumber: UInt64 = 0
         var closed = false
-        var dropped = 0
         var task: Task<Void, Never>?
     }
 
@@ -32,17 +32,18 @@ final class ARIEventSupervisor: Sendable {
         logger: Logger, continuation: AsyncThrowingStream<ARIEventSubscription.Item, any Error>.Continuation,
         carriesREST: Bool = false, routes: ARIEventRoutes? = nil
     ) {
-        self.routes = routes
         self.apps = apps
         self.endpoint = endpoint
         self.configuration = configuration
         self.policy = policy
         self.logger = logger
         self.continuation = continuation
-        self.rest = carriesREST ? ARIWebSocketRESTRequests(prefix: "swift-asterisk-" + String(UInt32.random(in: 0...UInt32.max), radix: 36)) : nil
+        let rest = carriesREST ? ARIWebSocketRESTRequests(prefix: "swift-asterisk-" + String(UInt32.random(in: 0...UInt32.max), radix: 36)) : nil
+        self.rest = rest
+        self.delivery = ARIEventDelivery(continuation: continuation, rest: rest, routes: routes)
     }
 
-    var droppedCount: Int { state.withLockedValue { $0.dropped } }
+    var droppedCount: Int { delivery.dropped.withLockedValue { $0 } }
 
     /// Opens the first connection (its failure is thrown), then supervises it in a task.
     func start() async throws(ARIError) {
@@ -51,8 +52,7 @@ final class ARIEventSupervisor: Sendable {
         let closedMeanwhile = state.withLockedValue { state -> Bool in
             state.task = task
             if state.closed { return true }
-            state.connection = connection
-            state.connectionNumber = number
+            state.connection = (connection, number)
             return false
         }
         if closedMeanwhile { connection.close() }
@@ -61,27 +61,14 @@ final class ARIEventSupervisor: Sendable {
     /// One connection, its number and the future of its end (nil error: closed on purpose).
     private func connect() async throws(ARIError) -> (ARIEventConnection, UInt64, EventLoopFuture<ARIError?>) {
         let ended = MultiThreadedEventLoopGroup.singleton.next().makePromise(of: ARIError?.self)
-        let continuation = self.continuation
-        let counter = self.state
-        let rest = self.rest
-        let routes = self.routes
-        let number = state.withLockedValue { $0.connectionNumber + 1 }
+        let delivery = self.delivery
+        let number = state.withLockedValue { state -> UInt64 in
+            state.connectionNumber += 1
+            return state.connectionNumber
+        }
         do {
             let connection = try await ARIEventConnection.connect(to: endpoint, configuration: configuration) { output in
-                switch output {
-                case .messages(var buffers):
-                    if let rest { Self.takeResponses(from: &buffers, into: rest) }
-                    guard !buffers.isEmpty else { return }
-                    if let routes, !routes.isEmpty { routes.route(buffers) }
-                    if case .dropped(let item) = continuation.yield(.messages(buffers[...])), case .messages(let lost) = item {
-                        counter.withLockedValue { $0.dropped += lost.count }
-                    }
-                case .closed(let error):
-                    rest?.failAll(
-                        upTo: number,
-                        with: ARIError(.connectionFailed, "the events WebSocket closed with the request in flight" + (error.map { ": \($0.message)" } ?? "")))
-                    ended.succeed(error)
-                }
+                delivery.handle(output, connection: number, ended: ended)
             }
             logger.debug("ARI events WebSocket open", metadata: ["asterisk.ari.apps": "\(apps.joined(separator: ","))"])
             return (connection, number, ended.futureResult)
@@ -118,8 +105,7 @@ final class ARIEventSupervisor: Sendable {
                     let (connection, number, next) = try await connect()
                     let closedMeanwhile = state.withLockedValue { state -> Bool in
                         if state.closed { return true }
-                        state.connection = connection
-                        state.connectionNumber = number
+                        state.connection = (connection, number)
                         return false
                     }
                     if closedMeanwhile {
@@ -148,38 +134,23 @@ final class ARIEventSupervisor: Sendable {
         let (connection, task) = state.withLockedValue { state -> (ARIEventConnection?, Task<Void, Never>?) in
             state.closed = true
             defer { state.connection = nil }
-            return (state.connection, state.task)
+            return (state.connection?.0, state.task)
         }
         connection?.close()
         task?.cancel()
         continuation.finish()
-        rest?.failAll(upTo: .max, with: ARIError(.connectionFailed, "the events WebSocket was closed with the request in flight"))
-    }
-
-    /// Moves the `RESTResponse` messages of a burst to the requests waiting for them (a response
-    /// nobody waits for, late after a timeout, is dropped: it is not an event).
-    private static func takeResponses(from buffers: inout [ByteBuffer], into rest: ARIWebSocketRESTRequests) {
-        buffers.removeAll { buffer in
-            buffer.withUnsafeReadableBytes { bytes in
-                guard ARIWebSocketRESTMessage.isResponse(bytes) else { return false }
-                if let response = try? ARIWebSocketRESTMessage.decodeResponse(bytes) { rest.complete(response) }
-                return true
-            }
-        }
+        rest?.failAll(with: ARIError(.connectionFailed, "the events WebSocket was closed with the request in flight"))
     }
 
     /// Sends a REST request over the open connection and waits for its response.
     func sendREST(_ message: ByteBuffer, id: String, timeout: Duration, operation: String) async -> ARIWebSocketRESTRequests.Outcome {
         guard let rest else { return .failure(ARIError(.invalidRequest, "this WebSocket does not carry REST requests", operation: operation)) }
-        guard let (connection, number) = state.withLockedValue({ state in state.connection.map { ($0, state.connectionNumber) } }) else {
+        guard let (connection, number) = state.withLockedValue({ $0.connection }) else {
             let reason = isClosed ? "the events WebSocket is closed" : "the events WebSocket is reconnecting"
             return .failure(ARIError(.connectionFailed, reason, operation: operation))
         }
-        return await rest.wait(for: id, on: number, timeout: timeout, operation: operation) {
-            connection.sendText(message) { error in
-                rest.fail(id, with: ARIError(.connectionFailed, "the request could not be written: \(error)", operation: operation))
-            }
-        }
+        return await ARIEventDelivery.sendREST(
+            message, id: id, over: connection, number: number, rest: rest, timeout: timeout, operation: operation)
     }
 }
 
@@ -209,6 +180,6 @@ extension ARIClient {
         } else {
             try await supervisor.start()
         }
-        return ARIEventSubscription(supervisor: supervisor, stream: stream)
+        return ARIEventSubscription(source: supervisor, stream: stream)
     }
 }

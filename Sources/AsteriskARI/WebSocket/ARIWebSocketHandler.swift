@@ -3,7 +3,8 @@ import NIOWebSocket
 
 /// The NIO edge of the events WebSocket once upgraded: joins fragments into whole text messages, answers
 /// pings, echoes a close, and watches the connection with its own pings (a peer that stops answering is
-/// closed, so a half-open connection cannot stall the stream).
+/// closed, so a half-open connection cannot stall the stream). Frames are masked on the client side of
+/// a connection (we dialled Asterisk) and not on the server side (Asterisk dialled an ``ARIOutboundServer``).
 final class ARIWebSocketHandler: ChannelInboundHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
@@ -18,6 +19,7 @@ final class ARIWebSocketHandler: ChannelInboundHandler {
 
     private let maxMessageSize: Int
     private let pingInterval: TimeAmount?
+    private let masksFrames: Bool
     private let deliver: (Output) -> Void
     private var fragments: ByteBuffer?
     /// Messages completed during the current read burst, delivered together on `channelReadComplete`.
@@ -27,11 +29,15 @@ final class ARIWebSocketHandler: ChannelInboundHandler {
     private var pingTask: RepeatedTask?
     private var reported = false
 
-    init(maxMessageSize: Int, pingInterval: TimeAmount?, deliver: @escaping (Output) -> Void) {
+    init(maxMessageSize: Int, pingInterval: TimeAmount?, masksFrames: Bool = true, deliver: @escaping (Output) -> Void) {
+        self.masksFrames = masksFrames
         self.maxMessageSize = maxMessageSize
         self.pingInterval = pingInterval
         self.deliver = deliver
     }
+
+    /// A fresh masking key on the client side, none on the server side.
+    private var mask: WebSocketMaskingKey? { masksFrames ? .random() : nil }
 
     func handlerAdded(context: ChannelHandlerContext) {
         guard let pingInterval else { return }
@@ -52,7 +58,7 @@ final class ARIWebSocketHandler: ChannelInboundHandler {
             return
         }
         receivedSinceLastPing = false
-        let ping = WebSocketFrame(fin: true, opcode: .ping, maskKey: .random(), data: context.channel.allocator.buffer(capacity: 0))
+        let ping = WebSocketFrame(fin: true, opcode: .ping, maskKey: mask, data: context.channel.allocator.buffer(capacity: 0))
         context.writeAndFlush(wrapOutboundOut(ping), promise: nil)
     }
 
@@ -73,7 +79,7 @@ final class ARIWebSocketHandler: ChannelInboundHandler {
             }
             append(frame, context: context)
         case .ping:
-            let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData)
+            let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: mask, data: frame.unmaskedData)
             context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
         case .pong:
             break
@@ -83,7 +89,7 @@ final class ARIWebSocketHandler: ChannelInboundHandler {
             if closeReason == nil {
                 closeReason = ARIError(.connectionFailed, "Asterisk closed the events WebSocket" + (code.map { " (\($0))" } ?? ""))
             }
-            let reply = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: context.channel.allocator.buffer(capacity: 0))
+            let reply = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: mask, data: context.channel.allocator.buffer(capacity: 0))
             writeThenClose(reply, context: context)
         default:
             close(context: context, reason: ARIError(.malformedEvent, "an unknown WebSocket opcode \(frame.opcode) arrived"))
@@ -150,7 +156,7 @@ final class ARIWebSocketHandler: ChannelInboundHandler {
             deliver(.closed(nil))
         }
         let frame = WebSocketFrame(
-            fin: true, opcode: .connectionClose, maskKey: .random(),
+            fin: true, opcode: .connectionClose, maskKey: mask,
             data: context.channel.allocator.buffer(integer: UInt16(1000)))
         writeThenClose(frame, context: context)
     }

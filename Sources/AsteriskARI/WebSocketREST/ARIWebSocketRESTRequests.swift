@@ -80,10 +80,19 @@ final class ARIWebSocketRESTRequests: Sendable {
         waiter.continuation.resume(returning: .failure(error))
     }
 
-    /// Ends every request written on `connection` or earlier with `error` (its connection is gone).
-    func failAll(upTo connection: UInt64, with error: ARIError) {
+    /// Ends every request written on `connection` with `error` (its connection is gone).
+    func failAll(on connection: UInt64, with error: ARIError) {
+        failAll(with: error) { $0 == connection }
+    }
+
+    /// Ends every request, whatever its connection, with `error` (the source was closed).
+    func failAll(with error: ARIError) {
+        failAll(with: error) { _ in true }
+    }
+
+    private func failAll(with error: ARIError, where matches: (UInt64) -> Bool) {
         let ended = state.withLockedValue { state -> [Waiter] in
-            let ids = state.waiting.filter { $0.value.connection <= connection }.map(\.key)
+            let ids = state.waiting.filter { matches($0.value.connection) }.map(\.key)
             return ids.compactMap { state.waiting.removeValue(forKey: $0) }
         }
         for waiter in ended {

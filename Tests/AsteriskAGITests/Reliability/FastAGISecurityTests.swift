@@ -10,7 +10,7 @@ struct FastAGISecurityTests {
         #expect(FastAGIServer.Configuration().host == "127.0.0.1")
         let server = FastAGIServer(configuration: .init(port: 0)) { router in router.fallback { try await $0.answer() } }
         try await server.start()
-        let record = try await FakeAGICaller.call(port: server.port, script: "x", timeout: .seconds(5))
+        let record = try await FakeAGICaller.call(port: server.port, script: "x", timeout: TestTiming.scaled(.seconds(5)))
         #expect(record.commands.map(\.line) == ["ANSWER"])
         // From this machine's other addresses, nobody answers.
         let others = try System.enumerateDevices().compactMap { device -> String? in

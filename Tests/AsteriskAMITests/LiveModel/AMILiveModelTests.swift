@@ -18,7 +18,7 @@ struct AMILiveModelTests {
         let changes = await model.changes
 
         // A call placed through AMI shows up and leaves again.
-        server.setOriginateOutcome { _ in .answer(ringing: .milliseconds(10), talking: .milliseconds(50)) }
+        server.setOriginateOutcome { _ in .answer(ringing: .milliseconds(10), talking: TestTiming.scaled(.milliseconds(100))) }
         let call = try await client.originate(OriginateAction(channel: "PJSIP/300", destination: .dialplan(context: "office", exten: "300")))
         #expect(try await eventually { await model.channel(call.channelID)?.state == 6 })
         _ = try await call.ended(timeout: .seconds(5))

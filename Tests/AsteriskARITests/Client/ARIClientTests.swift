@@ -8,7 +8,7 @@ import Testing
 struct ARIClientTests {
     private func client(_ server: FakeARIServer, credentials: ARICredentials? = nil, timeout: Duration = .seconds(5)) -> ARIClient {
         ARIClient(configuration: .init(
-            baseURL: server.baseURL + "/", credentials: credentials ?? .basic("app", "secret"), requestTimeout: timeout))
+            baseURL: server.baseURL + "/", credentials: credentials ?? .basic("app", "secret"), requestTimeout: TestTiming.scaled(timeout)))
     }
 
     @Test func typedCallsRoundTrip() async throws {

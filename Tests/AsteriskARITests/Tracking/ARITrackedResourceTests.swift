@@ -41,7 +41,8 @@ struct ARITrackedResourceTests {
         // Answered and in the app: hang it up; the handle's stream ends with ChannelDestroyed.
         for _ in 0..<Int(1000 * TestTiming.factor) where server.channelState(call.id) != "Up" { try await Task.sleep(for: .milliseconds(2)) }
         try await ari.send(ARIOperations.Channels.hangup(channelID: call.id))
-        #expect(await types(of: call.events) == ["Dial", "StasisStart", "StasisEnd", "ChannelDestroyed"])
+        let callTypes = await types(of: call.events)
+        #expect(callTypes == ["Dial", "StasisStart", "StasisEnd", "ChannelDestroyed"])
         #expect(ari.routes.isEmpty)
         subscription.close()
         try await ari.shutdown()
@@ -62,7 +63,8 @@ struct ARITrackedResourceTests {
         let playback = try await ari.track(.playback) { (id: String) async throws(ARIError) -> ARIPlayback in
             try await ari.send(ARIOperations.Channels.play(channelID: call, media: ["sound:x"], playbackID: id))
         }
-        #expect(await types(of: playback.events) == ["PlaybackContinuing", "PlaybackStarted", "PlaybackFinished"])
+        let playbackTypes = await types(of: playback.events)
+        #expect(playbackTypes == ["PlaybackContinuing", "PlaybackStarted", "PlaybackFinished"])
         subscription.close()
         try await ari.shutdown()
         await server.stop()
@@ -76,10 +78,12 @@ struct ARITrackedResourceTests {
         let call = server.simulateCall(app: "t")
         let playback = try await ari.playTracked(["sound:hello-world"], onChannel: call)
         #expect(playback.resource.mediaUri == "sound:hello-world")
-        #expect(await types(of: playback.events) == ["PlaybackStarted", "PlaybackFinished"])
+        let playbackTypes = await types(of: playback.events)
+        #expect(playbackTypes == ["PlaybackStarted", "PlaybackFinished"])
         let recording = try await ari.recordTracked(channelID: call, name: "msg-1")
         #expect(recording.id == "msg-1")
-        #expect(await types(of: recording.events) == ["RecordingStarted", "RecordingFinished"])
+        let recordingTypes = await types(of: recording.events)
+        #expect(recordingTypes == ["RecordingStarted", "RecordingFinished"])
         subscription.close()
         try await ari.shutdown()
         await server.stop()
@@ -94,7 +98,8 @@ struct ARITrackedResourceTests {
         let call = server.simulateCall(app: "t")
         try await ari.send(ARIOperations.Bridges.addChannel(bridgeID: bridge.id, channel: [call]))
         try await ari.send(ARIOperations.Bridges.destroy(bridgeID: bridge.id))
-        #expect(await types(of: bridge.events) == ["ChannelEnteredBridge", "ChannelLeftBridge", "BridgeDestroyed"])
+        let bridgeTypes = await types(of: bridge.events)
+        #expect(bridgeTypes == ["ChannelEnteredBridge", "ChannelLeftBridge", "BridgeDestroyed"])
         subscription.close()
         try await ari.shutdown()
         await server.stop()
@@ -130,7 +135,8 @@ struct ARITrackedResourceTests {
         }
         subscription.close()
         try await ari.shutdown()
-        #expect(await types(of: other.events) == [])
+        let otherTypes = await types(of: other.events)
+        #expect(otherTypes == [])
         await server.stop()
     }
 }

@@ -25,6 +25,8 @@ public final class ARIClient: Sendable {
     let restCarrier = NIOLockedValueBox(ARIRESTCarrier())
     /// The event routes of tracked resources (``track(_:id:bufferSize:_:)``).
     let routes = ARIEventRoutes()
+    /// The connections an ``ARIOutboundServer`` accepted, when this is that server's client.
+    let outbound = NIOLockedValueBox<ARIAcceptedEventSource?>(nil)
 
     /// Creates a client with its own HTTP connection pool; call ``shutdown()`` when done.
     public init(configuration: ARIClientConfiguration, logger: Logger = Logger(label: "asterisk.ari")) {

@@ -127,8 +127,11 @@ final class ARIEventConnection: Sendable {
                                     return .declined(collector.promise.futureResult)
                                 }
                             })
-                        return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(
-                            configuration: .init(upgradeConfiguration: upgrade))
+                        // Asterisk may send its first events in the same read as the `101`: keep those bytes
+                        // for the WebSocket decoder (NIO drops them by default).
+                        var pipeline = NIOUpgradableHTTPClientPipelineConfiguration(upgradeConfiguration: upgrade)
+                        pipeline.leftOverBytesStrategy = .forwardBytes
+                        return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(configuration: pipeline)
                     }
                 }
         } catch {

@@ -166,6 +166,7 @@ extension ARIClient {
     public func events(
         apps: [String], subscribeAll: Bool = false, reconnect: ARIReconnectPolicy = .exponential(), bufferSize: Int = 100_000
     ) async throws(ARIError) -> ARIEventSubscription {
+        if let outbound = outbound.withLockedValue({ $0 }) { return try outbound.subscribe(apps: apps) }
         let endpoint = try ARIEventsEndpoint(configuration: configuration, apps: apps, subscribeAll: subscribeAll)
         let (stream, continuation) = AsyncThrowingStream<ARIEventSubscription.Item, any Error>.makeStream(
             bufferingPolicy: .bufferingNewest(max(1, bufferSize)))

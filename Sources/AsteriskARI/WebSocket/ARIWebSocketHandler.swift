@@ -28,6 +28,8 @@ final class ARIWebSocketHandler: ChannelInboundHandler {
     private var receivedSinceLastPing = true
     private var pingTask: RepeatedTask?
     private var reported = false
+    /// Whether a flush of the burst is queued on the event loop (see ``scheduleFlush(context:)``).
+    private var flushScheduled = false
 
     init(maxMessageSize: Int, pingInterval: TimeAmount?, masksFrames: Bool = true, deliver: @escaping (Output) -> Void) {
         self.masksFrames = masksFrames
@@ -104,6 +106,7 @@ final class ARIWebSocketHandler: ChannelInboundHandler {
             return
         }
         if frame.fin {
+            if burst.isEmpty { scheduleFlush(context: context) }
             if var joined = fragments {
                 fragments = nil
                 joined.writeBuffer(&data)
@@ -121,6 +124,19 @@ final class ARIWebSocketHandler: ChannelInboundHandler {
     func channelReadComplete(context: ChannelHandlerContext) {
         flushBurst()
         context.fireChannelReadComplete()
+    }
+
+    /// Bytes that came with the upgrade answer are forwarded without a read-complete: a burst must not
+    /// wait for the next read, so one flush is queued whenever a burst starts (normally
+    /// `channelReadComplete` has delivered it by then and the queued flush finds nothing).
+    private func scheduleFlush(context: ChannelHandlerContext) {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        context.eventLoop.execute {
+            bound.value.flushScheduled = false
+            bound.value.flushBurst()
+        }
     }
 
     private func flushBurst() {

@@ -10,6 +10,15 @@ extension FakeARIServer {
         }
     }
 
+    /// Starts the follow-ups a request left (once its own events have been sent, so theirs come later).
+    func startFollowUps() {
+        let followUps = state.withLockedValue { state -> [FakeARIFollowUp] in
+            defer { state.followUps = [] }
+            return state.followUps
+        }
+        for followUp in followUps { schedule(after: followUp.delay, followUp.change) }
+    }
+
     /// Runs `change` under the state lock after `delay`, then delivers the events it produced.
     func schedule(
         after delay: Duration, _ change: @escaping @Sendable (FakeARIServer, inout FakeARIState, inout [FakeARIPendingEvent]) -> Void

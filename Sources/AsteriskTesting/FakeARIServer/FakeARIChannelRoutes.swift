@@ -55,9 +55,9 @@ extension FakeARIServer {
             let playback = FakeARIPlayback(id: playbackID, media: media, channel: id, state: "playing")
             state.playbacks[playbackID] = playback
             events.append(.init(event: ["type": "PlaybackStarted", "playback": playback.json], app: app))
-            schedule(after: state.playbackDuration) { server, state, events in
+            state.followUps.append(FakeARIFollowUp(delay: state.playbackDuration) { server, state, events in
                 server.finishPlayback(playbackID, state: &state, events: &events)
-            }
+            })
             var queued = playback
             queued.state = "queued"
             return Self.okJSON(queued.json, status: 201)
@@ -67,9 +67,9 @@ extension FakeARIServer {
             let recording = FakeARIRecording(name: name, format: format, channel: id, state: "recording")
             state.recordings[name] = recording
             events.append(.init(event: ["type": "RecordingStarted", "recording": recording.json], app: app))
-            schedule(after: state.recordingDuration) { server, state, events in
+            state.followUps.append(FakeARIFollowUp(delay: state.recordingDuration) { server, state, events in
                 server.finishRecording(name, state: &state, events: &events)
-            }
+            })
             var queued = recording
             queued.state = "queued"
             return Self.okJSON(queued.json, status: 201)
@@ -101,21 +101,21 @@ extension FakeARIServer {
         // `…/busy` and `…/noanswer` endpoints fail the way real ones do: the channel is destroyed unanswered.
         if let failure = [("/busy", 17, "User busy"), ("/noanswer", 19, "No user responding")].first(where: { endpoint.hasSuffix($0.0) }) {
             let app = query["app"]
-            schedule(after: .milliseconds(1)) { _, state, events in
+            state.followUps.append(FakeARIFollowUp(delay: .milliseconds(1)) { _, state, events in
                 guard let channel = state.channels.removeValue(forKey: id), let app else { return }
                 events.append(.init(
                     event: ["type": "ChannelDestroyed", "cause": failure.1, "cause_txt": failure.2, "channel": channel.json], app: app))
-            }
+            })
         } else if let app = query["app"] {
             // The app follows the channel from its creation: the dial starts before the answer to this request.
             events.append(.init(
                 event: ["type": "Dial", "dialstatus": "", "dialstring": endpoint, "peer": channel.json], app: app))
             let args = (query["appArgs"] ?? "").split(separator: ",").map(String.init)
-            schedule(after: .milliseconds(1)) { _, state, events in
+            state.followUps.append(FakeARIFollowUp(delay: .milliseconds(1)) { _, state, events in
                 guard state.channels[id] != nil else { return }
                 state.channels[id]?.state = "Up"
                 events.append(.init(event: ["type": "StasisStart", "args": args, "channel": state.channels[id]!.json], app: app))
-            }
+            })
         }
         return Self.okJSON(state.channels[id]!.json)
     }

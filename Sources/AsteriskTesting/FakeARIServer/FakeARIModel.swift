@@ -71,3 +71,10 @@ struct FakeARIPendingEvent {
     var event: [String: Any]
     var app: String
 }
+
+/// A change a request sets off for later (a playback ending, a call entering Stasis), started only
+/// after the request's own events were sent.
+struct FakeARIFollowUp: @unchecked Sendable {  // only touched under the server's lock
+    var delay: Duration
+    var change: @Sendable (FakeARIServer, inout FakeARIState, inout [FakeARIPendingEvent]) -> Void
+}

@@ -30,6 +30,7 @@ extension FakeARIServer {
         var events: [FakeARIPendingEvent] = []
         let response = state.withLockedValue { state in route(request, state: &state, events: &events) }
         deliver(events)
+        startFollowUps()
         return response
     }
 

@@ -170,5 +170,6 @@ struct FakeARIState: @unchecked Sendable {  // JSON-like dictionaries, only touc
     var recordsRequests = true
     var silentWebSockets = false
     var silentWebSocketREST = false
+    var followUps: [FakeARIFollowUp] = []
 }
 

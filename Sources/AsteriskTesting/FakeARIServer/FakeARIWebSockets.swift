@@ -13,6 +13,10 @@ struct FakeARIEventSocket: @unchecked Sendable {  // the channel is only written
     /// out (a client may act the moment it has it); messages for it wait here until then.
     var ready = false
     var queued: [ByteBuffer] = []
+    /// Whether the fake dialled this socket (outbound mode): it then masks what it writes, as a client must.
+    var masksFrames = false
+    /// Whether it is a per-call outbound socket, closed shortly after its call's `StasisEnd`.
+    var perCall = false
 }
 
 extension FakeARIServer {
@@ -51,7 +55,7 @@ extension FakeARIServer {
     }
 
     /// Adds a socket; an app registered by an older socket moves to the new one (`ApplicationReplaced`).
-    private func register(_ socket: FakeARIEventSocket) {
+    func register(_ socket: FakeARIEventSocket) {
         let replaced = state.withLockedValue { state -> [(Channel, String)] in
             var replaced: [(Channel, String)] = []
             for index in state.sockets.indices {
@@ -85,6 +89,7 @@ extension FakeARIServer {
         if event["timestamp"] == nil { event["timestamp"] = FakeARIServer.timestamp() }
         if event["asterisk_id"] == nil { event["asterisk_id"] = "02:fc:00:00:00:01" }
         for channel in targets { send(event, on: channel) }
+        if event["type"] as? String == "StasisEnd" { closePerCallSockets(of: app) }
     }
 
     /// Sends raw text to every events WebSocket (to test how clients take garbage).
@@ -95,14 +100,14 @@ extension FakeARIServer {
 
     /// Closes every events WebSocket (with a close frame, or abruptly when `abruptly`).
     public func closeEventSockets(abruptly: Bool = false) {
-        let targets = state.withLockedValue { $0.sockets.map(\.channel) }
-        for channel in targets {
+        let targets = state.withLockedValue { $0.sockets.map { ($0.channel, $0.masksFrames) } }
+        for (channel, masked) in targets {
             if abruptly {
                 channel.close(promise: nil)
             } else {
                 var data = channel.allocator.buffer(capacity: 2)
                 data.write(webSocketErrorCode: .goingAway)
-                let frame = WebSocketFrame(fin: true, opcode: .connectionClose, data: data)
+                let frame = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: masked ? .random() : nil, data: data)
                 channel.writeAndFlush(frame).whenComplete { _ in channel.close(promise: nil) }
             }
         }
@@ -130,7 +135,14 @@ extension FakeARIServer {
             state.sockets[index].queued.append(text)
             return true
         }
-        if !queuedForLater { channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: text), promise: nil) }
+        let masked = state.withLockedValue { state in state.sockets.first { $0.channel === channel }?.masksFrames ?? false }
+        // Always through the channel's task queue, even from its own event loop: messages emitted from
+        // different threads then go out in the order they were emitted, as Asterisk keeps them.
+        if !queuedForLater {
+            channel.eventLoop.execute {
+                channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, maskKey: masked ? .random() : nil, data: text), promise: nil)
+            }
+        }
     }
 
     static func timestamp() -> String {
@@ -146,8 +158,14 @@ final class FakeARIWebSocketHandler: ChannelInboundHandler {
     typealias OutboundOut = WebSocketFrame
 
     private let server: FakeARIServer
+    private let masksFrames: Bool
 
-    init(server: FakeARIServer) { self.server = server }
+    init(server: FakeARIServer, masksFrames: Bool = false) {
+        self.server = server
+        self.masksFrames = masksFrames
+    }
+
+    private var mask: WebSocketMaskingKey? { masksFrames ? .random() : nil }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
@@ -155,9 +173,9 @@ final class FakeARIWebSocketHandler: ChannelInboundHandler {
         case .ping:
             // A half-open connection (or a hung Asterisk) answers nothing.
             if server.state.withLockedValue({ $0.silentWebSockets }) { return }
-            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, maskKey: mask, data: frame.unmaskedData)), promise: nil)
         case .connectionClose:
-            let reply = WebSocketFrame(fin: true, opcode: .connectionClose, data: context.channel.allocator.buffer(capacity: 0))
+            let reply = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: mask, data: context.channel.allocator.buffer(capacity: 0))
             context.writeAndFlush(wrapOutboundOut(reply)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
         case .text where frame.fin:
             server.answerRESTMessage(frame.unmaskedData, on: context.channel)

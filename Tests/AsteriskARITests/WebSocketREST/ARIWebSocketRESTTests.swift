@@ -177,15 +177,15 @@ struct ARIWebSocketRESTTests {
 
     @Test func aStasisApplicationRunsItsCallsOverTheSocket() async throws {
         let server = try await FakeARIServer.start()
-        let ari = client(server, app: "ivr")
-        let app = StasisApplication(name: "ivr", client: ari) { call in
+        let ari = client(server, app: "ivr-ws")
+        let app = StasisApplication(name: "ivr-ws", client: ari) { call in
             try await call.answer()
             try await call.play("sound:hello-world")
             try await call.hangup()
         }
         let running = Task { try await app.run() }
-        for _ in 0..<Int(1000 * TestTiming.factor) where server.registeredApps != ["ivr"] { try await Task.sleep(for: .milliseconds(5)) }
-        let call = server.simulateCall(app: "ivr")
+        for _ in 0..<Int(1000 * TestTiming.factor) where server.registeredApps != ["ivr-ws"] { try await Task.sleep(for: .milliseconds(5)) }
+        let call = server.simulateCall(app: "ivr-ws")
         for _ in 0..<Int(2000 * TestTiming.factor) where server.channelState(call) != nil { try await Task.sleep(for: .milliseconds(5)) }
         #expect(server.channelState(call) == nil)
         let paths = server.requests.map { "\($0.method) \($0.path)" }

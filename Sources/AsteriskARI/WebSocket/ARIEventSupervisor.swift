@@ -157,6 +157,8 @@ final class ARIEventSupervisor: ARIEventSource {
 extension ARIClient {
     /// Opens the events WebSocket for `apps` (registering them as Stasis applications) and returns
     /// its stream; throws when the first connection fails (for example `.authenticationFailed`).
+    /// For the ``ARIOutboundServer/client`` of an outbound server, the subscription reads the
+    /// WebSockets Asterisk opened to the server instead (there is one such subscription).
     ///
     /// - Parameters:
     ///   - apps: the applications to register; `Stasis(name)` in the dialplan sends calls to them.

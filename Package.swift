@@ -188,6 +188,11 @@ let package = Package(
             path: "Examples/StasisIVR"
         ),
         .executableTarget(
+            name: "ari-modern",
+            dependencies: ["AsteriskARI", "AsteriskTesting"],
+            path: "Examples/ARIModern"
+        ),
+        .executableTarget(
             name: "ami-event-tail",
             dependencies: ["AsteriskAMI", "AsteriskTesting"],
             path: "Examples/AMIEventTail"

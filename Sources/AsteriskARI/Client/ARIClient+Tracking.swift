@@ -10,10 +10,11 @@ extension ARIClient {
     ///   - kind: the kind of resource.
     ///   - id: its id (a fresh unique one when nil).
     ///   - bufferSize: the most unread events the handle keeps.
-    ///   - create: sends the creating request; when it throws, the route is closed and the error rethrown.
+    ///   - create: sends the creating request; when it throws, the route is closed and the error rethrown
+    ///     (an error other than ``ARIError`` comes back as `.invalidRequest` carrying it).
     public func track<Resource: Sendable>(
         _ kind: ARIResourceKey.Kind, id: String? = nil, bufferSize: Int = 1000,
-        _ create: (String) async throws(ARIError) -> Resource
+        _ create: (String) async throws -> Resource
     ) async throws(ARIError) -> ARIHandle<Resource> {
         let key = ARIResourceKey(kind, id ?? Self.freshID(for: kind))
         let (token, events) = routes.open(key, bufferSize: bufferSize)
@@ -22,7 +23,7 @@ extension ARIClient {
             return ARIHandle(key: key, resource: resource, events: events, routes: routes, token: token)
         } catch {
             routes.close(key, token: token)
-            throw error
+            throw error as? ARIError ?? ARIError(.invalidRequest, "creating \(key) failed: \(error)")
         }
     }
 
@@ -32,7 +33,7 @@ extension ARIClient {
         endpoint: String, app: String, appArgs: [String] = [], callerID: String? = nil, timeout: Duration? = nil,
         variables: [String: String]? = nil, bufferSize: Int = 1000
     ) async throws(ARIError) -> ARIHandle<ARIChannel> {
-        try await track(.channel, bufferSize: bufferSize) { (id: String) async throws(ARIError) -> ARIChannel in
+        try await track(.channel, bufferSize: bufferSize) { id in
             try await send(ARIOperations.Channels.originate(
                 endpoint: endpoint, app: app, appArgs: appArgs.isEmpty ? nil : appArgs.joined(separator: ","), callerID: callerID,
                 timeout: timeout.map(StasisChannel.wholeSeconds), variables: variables, channelID: id))
@@ -44,7 +45,7 @@ extension ARIClient {
     public func createBridgeTracked(
         type: String = "mixing", name: String? = nil, app: String, bufferSize: Int = 1000
     ) async throws(ARIError) -> ARIHandle<ARIBridge> {
-        try await track(.bridge, bufferSize: bufferSize) { (id: String) async throws(ARIError) -> ARIBridge in
+        try await track(.bridge, bufferSize: bufferSize) { id in
             let bridge = try await send(ARIOperations.Bridges.create(type: type, bridgeID: id, name: name))
             _ = try await send(ARIOperations.Applications.subscribe(applicationName: app, eventSource: ["bridge:\(id)"]))
             return bridge
@@ -55,7 +56,7 @@ extension ARIClient {
     public func playTracked(
         _ media: [String], onChannel channelID: String, language: String? = nil, bufferSize: Int = 100
     ) async throws(ARIError) -> ARIHandle<ARIPlayback> {
-        try await track(.playback, bufferSize: bufferSize) { (id: String) async throws(ARIError) -> ARIPlayback in
+        try await track(.playback, bufferSize: bufferSize) { id in
             try await send(ARIOperations.Channels.play(channelID: channelID, media: media, lang: language, playbackID: id))
         }
     }
@@ -64,7 +65,7 @@ extension ARIClient {
     public func playTracked(
         _ media: [String], onBridge bridgeID: String, language: String? = nil, bufferSize: Int = 100
     ) async throws(ARIError) -> ARIHandle<ARIPlayback> {
-        try await track(.playback, bufferSize: bufferSize) { (id: String) async throws(ARIError) -> ARIPlayback in
+        try await track(.playback, bufferSize: bufferSize) { id in
             try await send(ARIOperations.Bridges.play(bridgeID: bridgeID, media: media, lang: language, playbackID: id))
         }
     }
@@ -75,7 +76,7 @@ extension ARIClient {
         channelID: String, name: String? = nil, format: String = "wav", maxDuration: Duration? = nil, maxSilence: Duration? = nil,
         beep: Bool = false, terminateOn: String? = nil, bufferSize: Int = 100
     ) async throws(ARIError) -> ARIHandle<ARILiveRecording> {
-        try await track(.recording, id: name, bufferSize: bufferSize) { (id: String) async throws(ARIError) -> ARILiveRecording in
+        try await track(.recording, id: name, bufferSize: bufferSize) { id in
             try await send(ARIOperations.Channels.record(
                 channelID: channelID, name: id, format: format, maxDurationSeconds: maxDuration.map(StasisChannel.wholeSeconds),
                 maxSilenceSeconds: maxSilence.map(StasisChannel.wholeSeconds), beep: beep, terminateOn: terminateOn))

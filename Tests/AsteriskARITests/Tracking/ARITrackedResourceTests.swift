@@ -60,7 +60,7 @@ struct ARITrackedResourceTests {
             server.emit(["type": "PlaybackContinuing", "playback": ["id": id, "media_uri": "sound:x", "target_uri": "channel:\(call)", "language": "en", "state": "playing"]], app: "t")
             return nil
         }
-        let playback = try await ari.track(.playback) { (id: String) async throws(ARIError) -> ARIPlayback in
+        let playback = try await ari.track(.playback) { id in
             try await ari.send(ARIOperations.Channels.play(channelID: call, media: ["sound:x"], playbackID: id))
         }
         let playbackTypes = await types(of: playback.events)
@@ -119,7 +119,7 @@ struct ARITrackedResourceTests {
         let call = server.simulateCall(app: "t")
         var stream = subscription.events.makeAsyncIterator()
         #expect(try await stream.next()?.type == "StasisStart")
-        let followed = try await ari.track(.channel, id: call) { (id: String) async throws(ARIError) -> ARIChannel in
+        let followed = try await ari.track(.channel, id: call) { id in
             try await ari.send(ARIOperations.Channels.get(channelID: id))
         }
         server.sendDTMF("1", to: call)
@@ -130,7 +130,7 @@ struct ARITrackedResourceTests {
         #expect(await iterator.next() == nil)
         #expect(ari.routes.isEmpty)
         // Shutting the client down ends every handle still open.
-        let other = try await ari.track(.channel, id: call) { (id: String) async throws(ARIError) -> ARIChannel in
+        let other = try await ari.track(.channel, id: call) { id in
             try await ari.send(ARIOperations.Channels.get(channelID: id))
         }
         subscription.close()

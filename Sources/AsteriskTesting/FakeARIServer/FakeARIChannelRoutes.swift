@@ -9,6 +9,9 @@ extension FakeARIServer {
         if request.method == "GET" && segments.count == 1 {
             return Self.okJSON(state.channels.keys.sorted().map { state.channels[$0]!.json })
         }
+        if request.method == "POST" && segments.count == 2 && segments[1] == "externalMedia" {
+            return externalMedia(query: query, state: &state, events: &events)
+        }
         if request.method == "POST" && segments.count <= 2 && (segments.count == 1 || state.channels[segments[1]] == nil) {
             return originate(query: query, id: segments.count == 2 ? segments[1] : query["channelId"], state: &state, events: &events)
         }

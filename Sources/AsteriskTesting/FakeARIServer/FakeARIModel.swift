@@ -11,9 +11,11 @@ struct FakeARIChannel {
     var bridge: String?
     var variables: [String: String] = [:]
     var dialplan = (context: "default", exten: "s", priority: 1)
+    /// Variables reported in `channelvars` (an external-media channel's connection id).
+    var channelvars: [String: String] = [:]
 
     var json: [String: Any] {
-        [
+        var json: [String: Any] = [
             "id": id, "name": name, "state": state, "protocol_id": "", "accountcode": "", "language": "en",
             "caller": ["name": "", "number": callerNumber], "connected": ["name": "", "number": ""],
             "dialplan": [
@@ -22,6 +24,8 @@ struct FakeARIChannel {
             ],
             "creationtime": "2026-11-23T04:16:33.306+0000",
         ]
+        if !channelvars.isEmpty { json["channelvars"] = channelvars }
+        return json
     }
 }
 

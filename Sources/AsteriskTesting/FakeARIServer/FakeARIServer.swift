@@ -171,5 +171,8 @@ struct FakeARIState: @unchecked Sendable {  // JSON-like dictionaries, only touc
     var silentWebSockets = false
     var silentWebSocketREST = false
     var followUps: [FakeARIFollowUp] = []
+    var media: [String: FakeARIMediaSlot] = [:]
+    var mediaToneFrames = 50
+    var mediaJSON = true
 }
 

@@ -26,6 +26,14 @@ extension FakeARIServer {
             maxFrameSize: 1 << 24,
             shouldUpgrade: { [self] channel, head in
                 let (path, query) = FakeARIServer.split(head.uri)
+                if path.hasPrefix("/media/") {
+                    // chan_websocket's media sockets: one client per known connection id, `media` subprotocol.
+                    let id = String(path.dropFirst("/media/".count))
+                    let free = state.withLockedValue { $0.media[id].map { $0.socket == nil } ?? false }
+                    var headers = HTTPHeaders()
+                    headers.add(name: "Sec-WebSocket-Protocol", value: "media")
+                    return channel.eventLoop.makeSucceededFuture(free ? headers : nil)
+                }
                 let refused = state.withLockedValue { $0.refuseWebSockets }
                 guard path == "/events", !refused, authorized(head, query: query), let apps = query["app"], !apps.isEmpty else {
                     return channel.eventLoop.makeSucceededFuture(nil)
@@ -38,10 +46,15 @@ extension FakeARIServer {
                 }
                 return channel.eventLoop.makeSucceededFuture(HTTPHeaders())
             },
-            upgradePipelineHandler: { [self] channel, _ in
+            upgradePipelineHandler: { [self] channel, head in
                 channel.eventLoop.makeCompletedFuture {
                     let http = try channel.pipeline.syncOperations.context(name: FakeARIHTTPHandler.name)
                     channel.pipeline.syncOperations.removeHandler(context: http, promise: nil)
+                    let (path, _) = FakeARIServer.split(head.uri)
+                    if path.hasPrefix("/media/") {
+                        try channel.pipeline.syncOperations.addHandler(FakeARIMediaHandler(server: self, connectionID: String(path.dropFirst("/media/".count))))
+                        return
+                    }
                     try channel.pipeline.syncOperations.addHandler(FakeARIWebSocketHandler(server: self))
                     let queued = state.withLockedValue { state -> [ByteBuffer] in
                         guard let index = state.sockets.firstIndex(where: { $0.channel === channel }) else { return [] }

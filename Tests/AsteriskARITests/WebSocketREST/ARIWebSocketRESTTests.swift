@@ -79,12 +79,12 @@ struct ARIWebSocketRESTTests {
 
     @Test func aRequestWithoutAnAnswerTimesOutAndTheNextOneWorks() async throws {
         let server = try await FakeARIServer.start()
-        let ari = client(server, timeout: .milliseconds(300))
+        let ari = client(server, timeout: .seconds(1))
         _ = try await ari.events(apps: ["rest"])
         server.silenceWebSocketREST(true)
-        await #expect(throws: ARIError.self) { try await ari.send(ARIOperations.Asterisk.ping()) }
         do {
             _ = try await ari.send(ARIOperations.Asterisk.ping())
+            Issue.record("an unanswered request returned")
         } catch {
             #expect(error.code == .timeout)
         }

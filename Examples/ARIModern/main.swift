@@ -1,7 +1,8 @@
 // ARI the Asterisk 22+ way, against AsteriskTesting's fake Asterisk:
 //   1. tracked resources: a call whose handle has every event from the first (no subscribe race);
 //   2. REST over the events WebSocket: the same typed requests, no HTTP connection;
-//   3. an outbound WebSocket application: Asterisk connects to us and the Stasis API runs unchanged.
+//   3. an outbound WebSocket application: Asterisk connects to us and the Stasis API runs unchanged;
+//   4. media over WebSocket: an external-media channel's audio in and out, paced.
 //   swift run ari-modern
 import AsteriskARI
 import AsteriskTesting
@@ -49,4 +50,20 @@ while asterisk.channelState(inbound) != nil { try await Task.sleep(for: .millise
 app.stop()
 try await running.value
 await server.shutdown()
+
+// 4. Media over WebSocket.
+let mediaClient = ARIClient(configuration: .init(baseURL: asterisk.baseURL, credentials: .basic("app", "secret")))
+asterisk.setMediaBehaviour(toneFrames: 25)
+let (mediaChannel, media) = try await mediaClient.externalMedia(app: "bot", format: "slin16")
+print("media for \(mediaChannel.id): \(media.start.format), \(media.start.optimalFrameSize) bytes every \(media.start.ptime) ms")
+var heard = 0
+for await frame in media.audio {
+    heard += frame.count
+    if heard >= 25 * media.start.optimalFrameSize { break }
+}
+let clock = ContinuousClock()
+let elapsed = try await clock.measure { try await media.play([UInt8](repeating: 0, count: 10 * media.start.optimalFrameSize)) }
+print("heard \(heard) bytes of tone; played 10 frames back in \(elapsed)")
+media.close()
+try await mediaClient.shutdown()
 await asterisk.stop()

@@ -101,12 +101,15 @@ final class ARIMediaCore: Sendable {
     }
 
     let state = NIOLockedValueBox(State())
+    /// Whether frames we write are masked (we opened the socket).
+    let masksFrames: Bool
     let audioStream: AsyncStream<[UInt8]>
     let eventStream: AsyncStream<ARIMediaEvent>
     private let audioContinuation: AsyncStream<[UInt8]>.Continuation
     private let eventContinuation: AsyncStream<ARIMediaEvent>.Continuation
 
-    init(bufferFrames: Int) {
+    init(bufferFrames: Int, masksFrames: Bool = true) {
+        self.masksFrames = masksFrames
         (audioStream, audioContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(max(1, bufferFrames)))
         (eventStream, eventContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1000))
     }
@@ -212,7 +215,7 @@ final class ARIMediaCore: Sendable {
         if let ended { throw ended }
         guard let channel else { throw ARIError(.connectionFailed, "the media WebSocket is not open") }
         do {
-            try await channel.writeAndFlush(WebSocketFrame(fin: true, opcode: opcode, maskKey: .random(), data: data)).get()
+            try await channel.writeAndFlush(WebSocketFrame(fin: true, opcode: opcode, maskKey: masksFrames ? .random() : nil, data: data)).get()
         } catch {
             throw state.withLockedValue { $0.ended } ?? ARIError(.connectionFailed, "the media frame could not be written: \(error)")
         }

@@ -2,7 +2,8 @@ import NIOCore
 import NIOWebSocket
 
 /// The NIO edge of a media WebSocket: binary frames are audio, text frames are control messages;
-/// answers pings and echoes a close. Frames we write are masked (we are the client).
+/// answers pings and echoes a close. Frames we write are masked when we are the client (we opened the
+/// socket) and not when Asterisk opened it to an ``ARIMediaServer``.
 final class ARIMediaWebSocketHandler: ChannelInboundHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
@@ -16,14 +17,16 @@ final class ARIMediaWebSocketHandler: ChannelInboundHandler {
     }
 
     private let maxMessageSize: Int
+    private let masksFrames: Bool
     private let deliver: (Output) -> Void
     private var fragments: ByteBuffer?
     private var fragmentsAreText = false
     private var closeReason: ARIError?
     private var reported = false
 
-    init(maxMessageSize: Int, deliver: @escaping (Output) -> Void) {
+    init(maxMessageSize: Int, masksFrames: Bool = true, deliver: @escaping (Output) -> Void) {
         self.maxMessageSize = maxMessageSize
+        self.masksFrames = masksFrames
         self.deliver = deliver
     }
 
@@ -52,12 +55,12 @@ final class ARIMediaWebSocketHandler: ChannelInboundHandler {
                 fragments = joined
             }
         case .ping:
-            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData)), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, maskKey: masksFrames ? .random() : nil, data: frame.unmaskedData)), promise: nil)
         case .pong:
             break
         case .connectionClose:
             if closeReason == nil { closeReason = ARIError(.connectionFailed, "Asterisk closed the media WebSocket") }
-            let reply = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: context.channel.allocator.buffer(capacity: 0))
+            let reply = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: masksFrames ? .random() : nil, data: context.channel.allocator.buffer(capacity: 0))
             context.writeAndFlush(wrapOutboundOut(reply)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
         default:
             fail(context, "an unknown WebSocket opcode \(frame.opcode) arrived")
@@ -92,7 +95,7 @@ final class ARIMediaWebSocketHandler: ChannelInboundHandler {
             reported = true
             deliver(.closed(nil))
         }
-        let frame = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: context.channel.allocator.buffer(integer: UInt16(1000)))
+        let frame = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: masksFrames ? .random() : nil, data: context.channel.allocator.buffer(integer: UInt16(1000)))
         context.writeAndFlush(wrapOutboundOut(frame)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
     }
 }

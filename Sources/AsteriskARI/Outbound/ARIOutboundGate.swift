@@ -4,7 +4,7 @@ import NIOCore
 import NIOHTTP1
 
 /// Decides whether an upgrade request from Asterisk is accepted: its path, its basic credentials,
-/// and the `ari` subprotocol when it names subprotocols.
+/// and the subprotocol (`ari`, or `media` for media sockets) when it names subprotocols.
 struct ARIOutboundGate: Sendable {
     /// The outcome of the checks.
     enum Verdict: Equatable {
@@ -22,6 +22,7 @@ struct ARIOutboundGate: Sendable {
 
     let path: String?
     let credentials: ARICredentials?
+    var subprotocol = "ari"
 
     /// Checks one request head.
     func check(_ head: HTTPRequestHead) -> Verdict {
@@ -36,8 +37,9 @@ struct ARIOutboundGate: Sendable {
         var headers = HTTPHeaders()
         let offered = head.headers[canonicalForm: "Sec-WebSocket-Protocol"].map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         if !offered.isEmpty {
-            guard offered.contains("ari") else { return .refuse(.badRequest, "only the ari subprotocol is served") }
-            headers.add(name: "Sec-WebSocket-Protocol", value: "ari")
+            let names = offered.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+            guard names.contains(subprotocol) else { return .refuse(.badRequest, "only the \(subprotocol) subprotocol is served") }
+            headers.add(name: "Sec-WebSocket-Protocol", value: subprotocol)
         }
         return .accept(headers)
     }

@@ -17,6 +17,8 @@ struct FakeARIMediaSlot {
     var frameTimes: [ContinuousClock.Instant] = []
     var commands: [String] = []
     var tone: RepeatedTask?
+    /// Whether the fake dialled this socket (then it masks what it writes, as a client must).
+    var masked = false
 
     /// Bytes per 20 ms frame of the format.
     var optimalFrameSize: Int {
@@ -67,11 +69,16 @@ extension FakeARIServer {
 
     /// Sends a control event on a media WebSocket (`MEDIA_XOFF`, `MEDIA_XON`, `DTMF_END` with `digit`, …).
     public func sendMediaEvent(_ event: String, to connectionID: String, fields: [String: String] = [:]) {
-        guard let (socket, text) = state.withLockedValue({ state -> (Channel, String)? in
+        guard let (socket, text, masked) = state.withLockedValue({ state -> (Channel, String, Bool)? in
             guard let slot = state.media[connectionID], let socket = slot.socket else { return nil }
-            return (socket, Self.mediaEvent(event, slot: slot, fields: fields))
+            return (socket, Self.mediaEvent(event, slot: slot, fields: fields), slot.masked)
         }) else { return }
-        socket.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: text)), promise: nil)
+        socket.writeAndFlush(Self.mediaFrame(.text, ByteBuffer(string: text), masked: masked), promise: nil)
+    }
+
+    /// A frame of a media socket, masked when the fake is the client.
+    static func mediaFrame(_ opcode: WebSocketOpcode, _ data: ByteBuffer, masked: Bool) -> WebSocketFrame {
+        WebSocketFrame(fin: true, opcode: opcode, maskKey: masked ? .random() : nil, data: data)
     }
 
     /// Closes the media WebSocket of a channel abruptly (Asterisk gone or the channel destroyed).
@@ -82,13 +89,13 @@ extension FakeARIServer {
 
     /// Sends `count` audio frames at once, as fast as the socket takes them (to test a slow reader).
     public func blastMedia(to connectionID: String, frames count: Int) {
-        guard let (socket, size) = state.withLockedValue({ state -> (Channel, Int)? in
+        guard let (socket, size, masked) = state.withLockedValue({ state -> (Channel, Int, Bool)? in
             guard let slot = state.media[connectionID], let socket = slot.socket else { return nil }
-            return (socket, slot.optimalFrameSize)
+            return (socket, slot.optimalFrameSize, slot.masked)
         }) else { return }
         socket.eventLoop.execute {
             let frame = ByteBuffer(repeating: 0x55, count: size)
-            for _ in 0..<count { socket.write(WebSocketFrame(fin: true, opcode: .binary, data: frame), promise: nil) }
+            for _ in 0..<count { socket.write(Self.mediaFrame(.binary, frame, masked: masked), promise: nil) }
             socket.flush()
         }
     }
@@ -154,7 +161,7 @@ extension FakeARIServer {
             state.media[connectionID]?.socket = channel
             return state.media[connectionID].map { ($0, state.mediaToneFrames) }
         }) else { return }
-        channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: Self.mediaStart(slot))), promise: nil)
+        channel.writeAndFlush(Self.mediaFrame(.text, ByteBuffer(string: Self.mediaStart(slot)), masked: slot.masked), promise: nil)
         guard toneFrames > 0 else { return }
         let sent = NIOLockedValueBox(0)
         let task = channel.eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(20), delay: .milliseconds(20)) { [self] task in
@@ -166,7 +173,7 @@ extension FakeARIServer {
                 task.cancel()
                 return
             }
-            channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .binary, data: Self.toneFrame(slot, index: index)), promise: nil)
+            channel.writeAndFlush(Self.mediaFrame(.binary, Self.toneFrame(slot, index: index), masked: slot.masked), promise: nil)
             _ = self
         }
         state.withLockedValue { $0.media[connectionID]?.tone = task }
@@ -174,6 +181,7 @@ extension FakeARIServer {
 
     /// Takes one frame from a client's media socket.
     func receiveMedia(_ frame: WebSocketFrame, connectionID: String, on channel: Channel) {
+        let masked = state.withLockedValue { $0.media[connectionID]?.masked ?? false }
         switch frame.opcode {
         case .binary:
             let bytes = frame.unmaskedData.readableBytesView
@@ -185,9 +193,9 @@ extension FakeARIServer {
             let text = String(buffer: frame.unmaskedData)
             answerMediaCommand(text, connectionID: connectionID, on: channel)
         case .ping:
-            channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData), promise: nil)
+            channel.writeAndFlush(Self.mediaFrame(.pong, frame.unmaskedData, masked: masked), promise: nil)
         case .connectionClose:
-            channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .connectionClose, data: ByteBuffer())).whenComplete { _ in channel.close(promise: nil) }
+            channel.writeAndFlush(Self.mediaFrame(.connectionClose, ByteBuffer(), masked: masked)).whenComplete { _ in channel.close(promise: nil) }
         default:
             break
         }
@@ -225,7 +233,7 @@ extension FakeARIServer {
         default:
             reply = Self.mediaEvent("ERROR", slot: slot, fields: ["error_text": "Unknown command \(command)"])
         }
-        if let reply { channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: reply)), promise: nil) }
+        if let reply { channel.writeAndFlush(Self.mediaFrame(.text, ByteBuffer(string: reply), masked: slot.masked), promise: nil) }
     }
 }
 
@@ -235,14 +243,18 @@ final class FakeARIMediaHandler: ChannelInboundHandler {
 
     private let server: FakeARIServer
     private let connectionID: String
+    private let startsWhenAdded: Bool
 
-    init(server: FakeARIServer, connectionID: String) {
+    /// `startsWhenAdded`: send `MEDIA_START` at once (server side); a client-side socket starts once its
+    /// upgrade has finished (NIO refuses writes while a client upgrade is in progress).
+    init(server: FakeARIServer, connectionID: String, startsWhenAdded: Bool = true) {
         self.server = server
         self.connectionID = connectionID
+        self.startsWhenAdded = startsWhenAdded
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        server.startMedia(connectionID, on: context.channel)
+        if startsWhenAdded { server.startMedia(connectionID, on: context.channel) }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -270,5 +282,40 @@ extension FakeARIServer {
         state.channels[id] = channel
         events.append(.init(event: ["type": "StasisStart", "args": [String](), "channel": channel.json], app: app))
         return Self.okJSON(channel.json)
+    }
+}
+
+extension FakeARIServer {
+    /// A call's media goes out to the application, as `Dial(WebSocket/<client>)` does: the fake creates
+    /// a channel, opens a media WebSocket to `target` (offer `protocols: "media"`), sends `MEDIA_START`
+    /// and its tone, and answers commands. Returns the channel's id (its media is ``mediaRecord(_:)`` of
+    /// ``mediaConnectionID(ofChannel:)``).
+    @discardableResult
+    public func dialMedia(to target: FakeARIOutboundTarget, format: String = "slin16") async throws -> String {
+        let connectionID = UUID().uuidString.lowercased()
+        let id = state.withLockedValue { state -> String in
+            defer { state.nextID += 1 }
+            let id = "media-out-\(state.nextID)"
+            var channel = FakeARIChannel(id: id, name: "WebSocket/\(connectionID)-\(String(format: "%08x", state.nextID))", state: "Up", callerNumber: "")
+            channel.channelvars = ["MEDIA_WEBSOCKET_CONNECTION_ID": connectionID]
+            state.channels[id] = channel
+            var slot = FakeARIMediaSlot(connectionID: connectionID, channelID: id, channelName: channel.name, format: format, json: state.mediaJSON)
+            slot.masked = true
+            state.media[connectionID] = slot
+            return id
+        }
+        do {
+            let channel = try await dialWebSocket(target) { [self] channel in
+                try channel.pipeline.syncOperations.addHandler(FakeARIMediaHandler(server: self, connectionID: connectionID, startsWhenAdded: false))
+            }
+            channel.eventLoop.execute { [self] in startMedia(connectionID, on: channel) }
+        } catch {
+            state.withLockedValue { state in
+                state.media[connectionID] = nil
+                state.channels[id] = nil
+            }
+            throw error
+        }
+        return id
     }
 }

@@ -74,6 +74,26 @@ extension FakeARIServer {
     }
 
     private func dialOutbound(_ target: FakeARIOutboundTarget, apps: [String], perCall: Bool) async throws -> Channel {
+        let channel = try await dialWebSocket(target) { channel in
+            try channel.pipeline.syncOperations.addHandler(FakeARIWebSocketHandler(server: self, masksFrames: true))
+        }
+        var socket = FakeARIEventSocket(channel: channel, apps: apps, subscribeAll: false)
+        socket.ready = true
+        socket.masksFrames = true
+        socket.perCall = perCall
+        register(socket)
+        channel.closeFuture.whenComplete { [self] _ in
+            state.withLockedValue { $0.sockets.removeAll { $0.channel === channel } }
+        }
+        // Asterisk tells the application it is registered once the connection is up.
+        for app in apps {
+            emit(["type": "ApplicationRegistered", "application": app], app: app)
+        }
+        return channel
+    }
+
+    /// Opens a client WebSocket to `target` and installs the handlers of the upgraded channel with `install`.
+    func dialWebSocket(_ target: FakeARIOutboundTarget, install: @escaping @Sendable (Channel) throws -> Void) async throws -> Channel {
         guard let url = URL(string: target.url), let scheme = url.scheme?.lowercased(), scheme == "ws" || scheme == "wss",
             let host = url.host
         else { throw FakeARIOutboundError(status: 0, description: "not a ws:// or wss:// URL: \(target.url)") }
@@ -99,7 +119,7 @@ extension FakeARIServer {
                     }
                     let upgrader = NIOTypedWebSocketClientUpgrader<FakeARIOutboundUpgrade>(maxFrameSize: 1 << 24) { channel, _ in
                         channel.eventLoop.makeCompletedFuture {
-                            try channel.pipeline.syncOperations.addHandler(FakeARIWebSocketHandler(server: self, masksFrames: true))
+                            try install(channel)
                             return .upgraded(channel)
                         }
                     }
@@ -124,18 +144,6 @@ extension FakeARIServer {
         case .refused(let answer):
             let status = (try? await answer.get()) ?? 0
             throw FakeARIOutboundError(status: status, description: "the application refused the WebSocket (HTTP \(status))")
-        }
-        var socket = FakeARIEventSocket(channel: channel, apps: apps, subscribeAll: false)
-        socket.ready = true
-        socket.masksFrames = true
-        socket.perCall = perCall
-        register(socket)
-        channel.closeFuture.whenComplete { [self] _ in
-            state.withLockedValue { $0.sockets.removeAll { $0.channel === channel } }
-        }
-        // Asterisk tells the application it is registered once the connection is up.
-        for app in apps {
-            emit(["type": "ApplicationRegistered", "application": app], app: app)
         }
         return channel
     }

@@ -6,7 +6,7 @@ import Testing
 
 /// A media WebSocket against the fake: an external-media channel, the tone it sends, paced audio
 /// back, commands and their answers, flow control, a slow reader, and the socket going away.
-@Suite("Media over WebSocket over loopback")
+@Suite("Media over WebSocket over loopback", .timeLimit(.minutes(2)))
 struct ARIMediaSessionTests {
     private func client(_ server: FakeARIServer) -> ARIClient {
         ARIClient(configuration: .init(baseURL: server.baseURL, credentials: .basic("app", "secret"), connectTimeout: TestTiming.scaled(.seconds(2))))

@@ -7,7 +7,7 @@ import Testing
 @testable import AsteriskARI
 
 /// Asterisk dialling the application (outbound WebSockets, Asterisk 22+), played by the fake.
-@Suite("ARI outbound WebSocket server")
+@Suite("ARI outbound WebSocket server", .timeLimit(.minutes(2)))
 struct ARIOutboundServerTests {
     private func server(
         _ type: ARIOutboundServer.Configuration.ConnectionType = .persistent, credentials: ARICredentials? = .basic("asterisk", "s3cret"),

@@ -6,7 +6,7 @@ import Testing
 
 /// Pending handles: the client picks the id and opens the route before the creating request, so events
 /// Asterisk sends before its answer (the fake sends them first, as Asterisk can) are not lost.
-@Suite("ARI tracked resources")
+@Suite("ARI tracked resources", .timeLimit(.minutes(2)))
 struct ARITrackedResourceTests {
     private func client(_ server: FakeARIServer, transport: ARIRESTTransport = .http) -> ARIClient {
         ARIClient(configuration: .init(

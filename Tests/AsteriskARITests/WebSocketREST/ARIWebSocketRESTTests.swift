@@ -7,7 +7,7 @@ import Testing
 
 /// REST over the events WebSocket against the fake Asterisk: the same typed API, multiplexed with
 /// the events, correlated by request id, with timeouts, cancellation and typed failure when the socket drops.
-@Suite("REST over WebSocket over loopback")
+@Suite("REST over WebSocket over loopback", .timeLimit(.minutes(2)))
 struct ARIWebSocketRESTTests {
     private func client(_ server: FakeARIServer, app: String = "rest", timeout: Duration = .seconds(10)) -> ARIClient {
         ARIClient(configuration: .init(

@@ -89,59 +89,22 @@ public final class ARIMediaServer: Sendable {
     /// Starts listening.
     /// - Throws: ``ARIError`` `.invalidRequest` for an unusable TLS configuration, `.connectionFailed` when the address cannot be bound.
     public func start() async throws(ARIError) {
-        let sslContext: NIOSSLContext?
-        do {
-            sslContext = try configuration.tls.map { try NIOSSLContext(configuration: $0) }
-        } catch {
-            throw ARIError(.invalidRequest, "the TLS configuration is not usable: \(error)")
-        }
         var gate = ARIOutboundGate(path: configuration.path, credentials: configuration.credentials)
         gate.subprotocol = "media"
-        let accepted = gate
-        let logger = self.logger
-        do {
-            let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-                .childChannelInitializer { [self] channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        if let sslContext { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext)) }
-                        let upgrader = NIOWebSocketServerUpgrader(
-                            maxFrameSize: 1 << 20,
-                            shouldUpgrade: { channel, head in channel.eventLoop.makeSucceededFuture(accepted.check(head).upgradeHeaders) },
-                            upgradePipelineHandler: { [self] channel, _ in
-                                channel.eventLoop.makeCompletedFuture {
-                                    if let refusal = try? channel.pipeline.syncOperations.handler(type: ARIOutboundRefusalHandler.self) {
-                                        channel.pipeline.syncOperations.removeHandler(refusal, promise: nil)
-                                    }
-                                    try accept(channel)
-                                }
-                            })
-                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                            withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in }))
-                        try channel.pipeline.syncOperations.addHandler(ARIOutboundRefusalHandler(gate: accepted, logger: logger))
-                    }
-                }
-                .bind(host: configuration.host, port: configuration.port).get()
-            listener.withLockedValue { $0 = channel }
-            boundPort.withLockedValue { $0 = channel.localAddress?.port ?? configuration.port }
-        } catch {
-            throw ARIError(.connectionFailed, "could not listen on \(configuration.host):\(configuration.port): \(error)")
+        let channel = try await ARIWebSocketListener.listen(
+            host: configuration.host, port: configuration.port, tls: configuration.tls, gate: gate, maxFrameSize: 1 << 20, logger: logger
+        ) { [self] channel in
+            try accept(channel)
         }
+        listener.withLockedValue { $0 = channel }
+        boundPort.withLockedValue { $0 = channel.localAddress?.port ?? configuration.port }
         logger.info("ARI media WebSocket server listening", metadata: ["asterisk.ari.port": "\(port)"])
     }
 
     /// Takes over an upgraded channel (on its event loop) and hands its session over after `MEDIA_START`.
     private func accept(_ channel: Channel) throws {
         let core = ARIMediaCore(bufferFrames: configuration.bufferFrames, masksFrames: false)
-        let handler = ARIMediaWebSocketHandler(maxMessageSize: 1 << 20, masksFrames: false) { core.handle($0) }
-        try channel.pipeline.syncOperations.addHandler(handler)
-        let context = try channel.pipeline.syncOperations.context(handler: handler)
-        core.state.withLockedValue { state in
-            state.channel = channel
-            state.handler = NIOLoopBound(handler, eventLoop: channel.eventLoop)
-            state.context = NIOLoopBound(context, eventLoop: channel.eventLoop)
-        }
+        try core.install(on: channel, maxMessageSize: 1 << 20)
         let key = ObjectIdentifier(channel)
         open.withLockedValue { $0[key] = core }
         channel.closeFuture.whenComplete { [self] _ in open.withLockedValue { $0[key] = nil } }

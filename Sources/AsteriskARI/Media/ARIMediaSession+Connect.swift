@@ -51,14 +51,7 @@ extension ARIMediaSession {
                         }
                         let upgrader = NIOTypedWebSocketClientUpgrader<ARIMediaUpgrade>(maxFrameSize: maxMessageSize) { channel, _ in
                             channel.eventLoop.makeCompletedFuture {
-                                let handler = ARIMediaWebSocketHandler(maxMessageSize: maxMessageSize) { core.handle($0) }
-                                try channel.pipeline.syncOperations.addHandler(handler)
-                                let context = try channel.pipeline.syncOperations.context(handler: handler)
-                                core.state.withLockedValue { state in
-                                    state.channel = channel
-                                    state.handler = NIOLoopBound(handler, eventLoop: channel.eventLoop)
-                                    state.context = NIOLoopBound(context, eventLoop: channel.eventLoop)
-                                }
+                                try core.install(on: channel, maxMessageSize: maxMessageSize)
                                 return .upgraded
                             }
                         }

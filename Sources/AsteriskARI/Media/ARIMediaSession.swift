@@ -114,6 +114,18 @@ final class ARIMediaCore: Sendable {
         (eventStream, eventContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1000))
     }
 
+    /// Puts a media handler feeding this core on an upgraded channel (on its event loop).
+    func install(on channel: Channel, maxMessageSize: Int) throws {
+        let handler = ARIMediaWebSocketHandler(maxMessageSize: maxMessageSize, masksFrames: masksFrames) { [self] in handle($0) }
+        try channel.pipeline.syncOperations.addHandler(handler)
+        let context = try channel.pipeline.syncOperations.context(handler: handler)
+        state.withLockedValue { state in
+            state.channel = channel
+            state.handler = NIOLoopBound(handler, eventLoop: channel.eventLoop)
+            state.context = NIOLoopBound(context, eventLoop: channel.eventLoop)
+        }
+    }
+
     /// Takes one output of the handler.
     func handle(_ output: ARIMediaWebSocketHandler.Output) {
         switch output {

@@ -117,50 +117,18 @@ public final class ARIOutboundServer: Sendable {
     /// Starts listening.
     /// - Throws: ``ARIError`` `.invalidRequest` for an unusable TLS configuration, `.connectionFailed` when the address cannot be bound.
     public func start() async throws(ARIError) {
-        let sslContext: NIOSSLContext?
-        do {
-            sslContext = try configuration.tls.map { try NIOSSLContext(configuration: $0) }
-        } catch {
-            throw ARIError(.invalidRequest, "the TLS configuration is not usable: \(error)")
-        }
-        let gate = ARIOutboundGate(path: configuration.path, credentials: configuration.credentials)
         let source = self.source
         let maxMessageSize = configuration.maxMessageSize
         let pingInterval = configuration.pingInterval.map(TimeAmount.init)
-        let logger = self.logger
-        do {
-            let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-                .childChannelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        if let sslContext { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext)) }
-                        let upgrader = NIOWebSocketServerUpgrader(
-                            maxFrameSize: min(maxMessageSize, 1 << 24),
-                            shouldUpgrade: { channel, head in
-                                channel.eventLoop.makeSucceededFuture(gate.check(head).upgradeHeaders)
-                            },
-                            upgradePipelineHandler: { channel, _ in
-                                channel.eventLoop.makeCompletedFuture {
-                                    if let refusal = try? channel.pipeline.syncOperations.handler(type: ARIOutboundRefusalHandler.self) {
-                                        channel.pipeline.syncOperations.removeHandler(refusal, promise: nil)
-                                    }
-                                    if try !source.accept(channel, maxMessageSize: maxMessageSize, pingInterval: pingInterval) {
-                                        channel.close(promise: nil)
-                                    }
-                                }
-                            })
-                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                            withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in }))
-                        try channel.pipeline.syncOperations.addHandler(ARIOutboundRefusalHandler(gate: gate, logger: logger))
-                    }
-                }
-                .bind(host: configuration.host, port: configuration.port).get()
-            listener.withLockedValue { $0 = channel }
-            boundPort.withLockedValue { $0 = channel.localAddress?.port ?? configuration.port }
-        } catch {
-            throw ARIError(.connectionFailed, "could not listen on \(configuration.host):\(configuration.port): \(error)")
+        let channel = try await ARIWebSocketListener.listen(
+            host: configuration.host, port: configuration.port, tls: configuration.tls,
+            gate: ARIOutboundGate(path: configuration.path, credentials: configuration.credentials),
+            maxFrameSize: min(maxMessageSize, 1 << 24), logger: logger
+        ) { channel in
+            if try !source.accept(channel, maxMessageSize: maxMessageSize, pingInterval: pingInterval) { channel.close(promise: nil) }
         }
+        listener.withLockedValue { $0 = channel }
+        boundPort.withLockedValue { $0 = channel.localAddress?.port ?? configuration.port }
         logger.info("ARI outbound WebSocket server listening", metadata: ["asterisk.ari.port": "\(port)"])
     }
 

@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "AsteriskARI", targets: ["AsteriskARI"]),
         .library(name: "AsteriskConfig", targets: ["AsteriskConfig"]),
         .library(name: "AsteriskIVR", targets: ["AsteriskIVR"]),
+        .library(name: "AsteriskConsole", targets: ["AsteriskConsole"]),
         .library(name: "AsteriskTesting", targets: ["AsteriskTesting"]),
         .executable(name: "astctl", targets: ["astctl"]),
         .executable(name: "ami-bench", targets: ["ami-bench"]),
@@ -75,6 +76,16 @@ let package = Package(
         ),
         .target(name: "AsteriskConfig"),
         .target(name: "AsteriskIVR"),
+        .target(
+            name: "AsteriskConsole",
+            dependencies: [
+                "AsteriskConfig",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "AsteriskTesting",
             dependencies: [
@@ -220,6 +231,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "AsteriskConfigTests", dependencies: ["AsteriskConfig"]),
+        .testTarget(name: "AsteriskConsoleTests", dependencies: ["AsteriskConsole"]),
         .testTarget(
             name: "AsteriskAGITests",
             dependencies: [

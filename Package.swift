@@ -231,7 +231,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "AsteriskConfigTests", dependencies: ["AsteriskConfig"]),
-        .testTarget(name: "AsteriskConsoleTests", dependencies: ["AsteriskConsole"]),
+        .testTarget(name: "AsteriskConsoleTests", dependencies: ["AsteriskConsole", "AsteriskTesting"]),
         .testTarget(
             name: "AsteriskAGITests",
             dependencies: [

@@ -14,8 +14,6 @@ public struct ConsoleError: Error, Sendable, CustomStringConvertible {
         public static let malformedGreeting = Code("malformedGreeting")
         /// A command carried a NUL, CR or LF (it would end the command or start another).
         public static let invalidCommand = Code("invalidCommand")
-        /// Asterisk does not know the command.
-        public static let unknownCommand = Code("unknownCommand")
         /// No output arrived in time.
         public static let timeout = Code("timeout")
         /// The output of a command exceeded the limit.

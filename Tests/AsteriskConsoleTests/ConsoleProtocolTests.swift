@@ -64,3 +64,27 @@ struct ConsoleProtocolTests {
         #expect(garbage.feed(Array("[not a log] line\n[x] LEVEL: y\n\u{1B}[\n".utf8)).allSatisfy { if case .output = $0 { return true } else { return false } })
     }
 }
+
+import AsteriskConfig
+import Foundation
+
+@Suite("Console socket path")
+struct ConsoleSocketPathTests {
+    @Test func theSocketPathComesFromAFlagTheEnvironmentOrAsteriskConf() throws {
+        let conf = try ConfigParser().parse(bytes: Array("[directories](!)\nastrundir => /run/pbx/\n\n[files]\nastctl = pbx.ctl\n".utf8))
+        #expect(AsteriskConsole.socketPath(asteriskConf: conf) == "/run/pbx/pbx.ctl")
+        let empty = try ConfigParser().parse(bytes: Array("[options]\nverbose = 3\n".utf8))
+        #expect(AsteriskConsole.socketPath(asteriskConf: empty) == "/var/run/asterisk/asterisk.ctl")
+        #expect(try AsteriskConsole.resolveSocketPath(explicit: "/a.ctl", environment: ["ASTERISK_CTL": "/b.ctl"], asteriskConfPath: nil) == "/a.ctl")
+        #expect(try AsteriskConsole.resolveSocketPath(explicit: nil, environment: ["ASTERISK_CTL": "/b.ctl"], asteriskConfPath: nil) == "/b.ctl")
+        #expect(try AsteriskConsole.resolveSocketPath(explicit: nil, environment: [:], asteriskConfPath: nil) == AsteriskConsole.defaultSocketPath)
+        #expect(throws: ConsoleError.self) {
+            try AsteriskConsole.resolveSocketPath(explicit: nil, environment: [:], asteriskConfPath: "/nonexistent/asterisk.conf")
+        }
+        // Asterisk's own sample, when the shared reference data is around.
+        let sample = "../shared/asterisk/config-samples/asterisk.conf"
+        if FileManager.default.fileExists(atPath: sample) {
+            #expect(try AsteriskConsole.resolveSocketPath(explicit: nil, environment: [:], asteriskConfPath: sample) == "/var/run/asterisk/asterisk.ctl")
+        }
+    }
+}

@@ -105,6 +105,7 @@ let package = Package(
         .executableTarget(
             name: "astctl",
             dependencies: [
+                "AsteriskConsole",
                 "AsteriskAMI",
                 "AsteriskConfig",
                 "AsteriskAGI",

@@ -10,7 +10,7 @@ struct Astctl: AsyncParsableCommand {
             Exit codes: 0 success, 1 Asterisk refused the action (or a config value was not found), 2 a config file is invalid, \
             3 connection or login failed, 64 usage error or unsafe input.
             """,
-        subcommands: [DemoCommand.self, MonitorCommand.self, SoakCommand.self, AMICommand.self, AGICommandGroup.self, ARICommandGroup.self, ConfigCommandGroup.self])
+        subcommands: [DemoCommand.self, MonitorCommand.self, SoakCommand.self, AMICommand.self, AGICommandGroup.self, ARICommandGroup.self, ConfigCommandGroup.self, ConsoleCLICommand.self])
 }
 
 /// Exit codes shared by the subcommands.

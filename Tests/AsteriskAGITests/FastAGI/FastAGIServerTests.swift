@@ -270,7 +270,7 @@ struct FastAGIServerTests {
 
     @Test func theIdleTimeoutClosesACallWhoseRepliesStop() async throws {
         let outcome = Collected<String>()
-        let server = try await startServer({ $0.idleTimeout = TestTiming.scaled(.seconds(1)) }) { router in
+        let server = try await startServer({ $0.idleTimeout = TestTiming.scaled(.seconds(3)) }) { router in
             router.route("quiet") { call in
                 do {
                     try await call.answer()

@@ -205,6 +205,11 @@ let package = Package(
             path: "Examples/ARIModern"
         ),
         .executableTarget(
+            name: "console-commands",
+            dependencies: ["AsteriskConsole", "AsteriskTesting"],
+            path: "Examples/ConsoleCommands"
+        ),
+        .executableTarget(
             name: "ami-event-tail",
             dependencies: ["AsteriskAMI", "AsteriskTesting"],
             path: "Examples/AMIEventTail"

@@ -70,6 +70,7 @@ public final class ARIMediaSession: Sendable {
             let end = min(offset + frameSize, audio.count)
             try await core.write(.binary, ByteBuffer(bytes: audio[offset..<end]))
             offset = end
+            guard offset < audio.count else { break }  // no wait after the last frame
             next += period
             do {
                 try await Task.sleep(until: next, clock: .continuous)

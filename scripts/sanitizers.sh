@@ -19,6 +19,11 @@ run() {
 }
 case "$which" in
     thread|address) run "$which" "$@" ;;
-    both) run thread "$@"; run address "$@" ;;
+    both)
+        # Both run even when the first fails, so one run reports everything; the exit status says whether both passed.
+        status=0
+        run thread "$@" || status=$?
+        run address "$@" || status=$?
+        exit "$status" ;;
     *) echo "usage: scripts/sanitizers.sh [thread|address|both] [swift test arguments…]" >&2; exit 64 ;;
 esac

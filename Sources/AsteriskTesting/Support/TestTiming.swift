@@ -17,3 +17,18 @@ public enum TestTiming {
     /// `duration` times ``factor``.
     public static func scaled(_ duration: Duration) -> Duration { duration * factor }
 }
+
+extension TestTiming {
+    /// Polls `condition` every `interval` until it holds or `limit` (times ``factor``) has passed; whether it held.
+    public static func eventually(
+        within limit: Duration = .seconds(5), every interval: Duration = .milliseconds(5),
+        _ condition: () async throws -> Bool
+    ) async throws -> Bool {
+        let deadline = ContinuousClock.now + scaled(limit)
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: interval)
+        }
+        return try await condition()
+    }
+}

@@ -58,7 +58,7 @@ struct ClassicAGITests {
         let call = try await ClassicAGI.connect(input: toScript.read, output: fromScript.write, handlesSIGHUP: true)
         #expect(!call.isHungUp)
         kill(getpid(), SIGHUP)  // process-directed, like Asterisk's; any thread not blocking it takes it
-        for _ in 0..<500 where !call.isHungUp { try await Task.sleep(for: .milliseconds(2)) }
+        _ = try await TestTiming.eventually(within: .seconds(1), every: .milliseconds(2)) { call.isHungUp }
         #expect(call.isHungUp)
         await call.close()
         _ = try await record

@@ -22,9 +22,9 @@ private func rawCall(port: Int, bytes: [UInt8], waitForClose: Bool = false, grou
     buffer.writeBytes(bytes)
     try? await channel.writeAndFlush(buffer).get()
     if waitForClose {
-        // Bounded: after 10 s the test closes it itself and reports that the server did not.
+        // Bounded: after 10 s (times ASTERISK_TEST_TIME_SCALE) the test closes it itself and reports that the server did not.
         let gaveUp = NIOLockedValueBox(false)
-        let giveUp = channel.eventLoop.scheduleTask(in: .seconds(10)) {
+        let giveUp = channel.eventLoop.scheduleTask(in: TimeAmount(TestTiming.scaled(.seconds(10)))) {
             gaveUp.withLockedValue { $0 = true }
             channel.close(promise: nil)
         }
@@ -73,7 +73,7 @@ struct FastAGIFloodTests {
         }
         try await callers.shutdownGracefully()
         // Every session ends (the reset ones at once, the rest by the idle timeout at the latest).
-        for _ in 0..<500 where server.activeSessions > 0 { try await Task.sleep(for: .milliseconds(20)) }
+        _ = try await TestTiming.eventually(within: .seconds(10), every: .milliseconds(20)) { server.activeSessions == 0 }
         #expect(server.activeSessions == 0)
         #expect(calls.values.allSatisfy { $0 == "whole" })
         // The server still serves a proper call.

@@ -94,7 +94,7 @@ extension AstctlProcessSuites {
         @Test func eventsTailsJSONLines() async throws {
             let server = try await FakeARIServer.start()
             let process = try launchAstctl(["ari", "events", "--app", "tail", "--count", "2", "--url", ariURL(server)], url: nil)
-            for _ in 0..<1000 where server.registeredApps != ["tail"] { try await Task.sleep(for: .milliseconds(10)) }
+            _ = try await TestTiming.eventually(within: .seconds(10), every: .milliseconds(10)) { server.registeredApps == ["tail"] }
             #expect(server.registeredApps == ["tail"])
             let call = server.simulateCall(app: "tail", args: ["x"])
             server.sendDTMF("5", to: call)

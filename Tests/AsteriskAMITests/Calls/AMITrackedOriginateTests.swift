@@ -95,7 +95,7 @@ struct AMITrackedOriginateTests {
         #expect(reasons.count == 300)
         #expect(reasons.allSatisfy { $0.value == (String($0.key).hasSuffix("7") ? .busy : .completed) })
         // The router forgets a call right after delivering its last event.
-        for _ in 0..<500 where client.callRouter.count > 0 { try await Task.sleep(for: .milliseconds(10)) }
+        _ = try await TestTiming.eventually(within: .seconds(5), every: .milliseconds(10)) { client.callRouter.count == 0 }
         #expect(client.callRouter.count == 0)
         await client.close()
         await server.stop()

@@ -29,8 +29,8 @@ struct AMIClientTests {
         #expect(pong.ping == "Pong")
         await client.close()
         #expect(client.connectionState == .closed)
-        let actions = server.receivedActions.compactMap { $0["Action"] }
-        #expect(actions == ["Login", "Ping", "Logoff"])
+        // close() does not wait for the fake to have read its Logoff.
+        #expect(try await eventually { server.receivedActions.compactMap { $0["Action"] } == ["Login", "Ping", "Logoff"] })
         #expect(server.receivedActions[0]["Secret"] == "secret")
         await server.stop()
     }
@@ -282,7 +282,7 @@ struct AMIClientSubscriberTests {
         service.cancel()
         try await service.value
         #expect(client.connectionState == .closed)
-        #expect(server.receivedActions.last?["Action"] == "Logoff")
+        #expect(try await eventually { server.receivedActions.last?["Action"] == "Logoff" })
         await server.stop()
     }
 }

@@ -63,11 +63,9 @@ struct AMILiveQueueTests {
         #expect(await model.queue("sales")?.members["PJSIP/300"]?.name == "Carol")
         server.emit(event: "QueueMemberPause", ["Queue": "sales", "MemberName": "Carol", "Interface": "PJSIP/300", "Paused": "1"])
         server.emit(event: "QueueCallerJoin", ["Queue": "sales", "Uniqueid": "u9", "Channel": "PJSIP/9-9", "Position": "1"])
-        var updated = false
-        for _ in 0..<500 where !updated {
+        let updated = try await eventually {
             let queue = await model.queue("sales")
-            updated = queue?.members["PJSIP/300"]?.isPaused == true && queue?.callers.map(\.uniqueID) == ["u9"]
-            if !updated { try await Task.sleep(for: .milliseconds(10)) }
+            return queue?.members["PJSIP/300"]?.isPaused == true && queue?.callers.map(\.uniqueID) == ["u9"]
         }
         #expect(updated)
         #expect(await model.queues.map(\.name) == ["sales"])

@@ -20,7 +20,7 @@ private func startTLSServer() async throws -> FakeARIServer {
 
 @Suite("ARI over https and wss")
 struct ARIClientTLSTests {
-    private func client(_ server: FakeARIServer, host: String, trustingTestCA: Bool, timeout: Duration = .seconds(5)) throws -> ARIClient {
+    private func client(_ server: FakeARIServer, host: String, trustingTestCA: Bool, timeout: Duration = TestTiming.scaled(.seconds(5))) throws -> ARIClient {
         var tls = TLSConfiguration.makeClientConfiguration()
         if trustingTestCA { tls.trustRoots = .file(try tlsFixture("ca.pem")) }
         return ARIClient(configuration: .init(

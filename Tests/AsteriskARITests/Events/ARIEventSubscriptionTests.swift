@@ -10,18 +10,6 @@ struct ARIEventSubscriptionTests {
         ARIClient(configuration: .init(baseURL: server.baseURL, credentials: credentials, connectTimeout: TestTiming.scaled(.seconds(2))))
     }
 
-    /// Waits (without sleeping blindly) until `condition` holds, for at most `limit`.
-    private func eventually(_ limit: Duration = .seconds(5), _ condition: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + limit
-        while !condition() {
-            guard ContinuousClock.now < deadline else {
-                Issue.record("condition not met within \(limit)")
-                return
-            }
-            try await Task.sleep(for: .milliseconds(5))
-        }
-    }
-
     @Test func typedEventsArriveForTheRegisteredApps() async throws {
         let server = try await FakeARIServer.start()
         let ari = client(server)
@@ -139,7 +127,7 @@ struct ARIEventSubscriptionTests {
         }
         subscription.close()
         #expect(try await iterator.next() == nil)
-        try await eventually { server.eventSocketCount == 0 }
+        #expect(try await TestTiming.eventually { server.eventSocketCount == 0 })
         try await ari.shutdown()
         await server.stop()
     }

@@ -27,7 +27,7 @@ struct FakeARIUpgradeTests {
             .channelInitializer { channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) } }
             .connect(host: "127.0.0.1", port: server.port).get()
         func waitFor(_ text: String) async throws {
-            for _ in 0..<1000 where !collector.received.withLockedValue({ $0.contains(text) }) { try await Task.sleep(for: .milliseconds(5)) }
+            _ = try await TestTiming.eventually(within: .seconds(5), every: .milliseconds(5)) { collector.received.withLockedValue({ $0.contains(text) }) }
             #expect(collector.received.withLockedValue { $0.contains(text) }, "never received \(text)")
         }
         let auth = "Authorization: Basic " + Data("app:secret".utf8).base64EncodedString()
@@ -37,7 +37,7 @@ struct FakeARIUpgradeTests {
             "GET /ari/events?app=pooled HTTP/1.1\r\nHost: x\r\n\(auth)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")).get()
         try await waitFor("101 Switching Protocols")
-        for _ in 0..<1000 where server.registeredApps != ["pooled"] { try await Task.sleep(for: .milliseconds(5)) }
+        _ = try await TestTiming.eventually(within: .seconds(5), every: .milliseconds(5)) { server.registeredApps == ["pooled"] }
         server.emit(["type": "StasisStart", "args": [String](), "channel": FakeARIServer.sampleChannel(id: "pooled-1")], app: "pooled")
         try await waitFor("pooled-1")
         try await channel.close()

@@ -74,7 +74,7 @@ struct ARIOutboundServerTests {
             try await call.hangup()
         }
         let appTask = Task { try await app.run() }
-        for _ in 0..<200 where !outbound.client.outbound.withLockedValue({ $0?.apps == ["sales"] }) { try await Task.sleep(for: .milliseconds(5)) }
+        _ = try await TestTiming.eventually(within: .seconds(1), every: .milliseconds(5)) { outbound.client.outbound.withLockedValue({ $0?.apps == ["sales"] }) }
         let first = try await asterisk.simulateOutboundCall(app: "sales", to: target(outbound))
         let second = try await asterisk.simulateOutboundCall(app: "sales", to: target(outbound), callerNumber: "200")
         for _ in 0..<Int(2000 * TestTiming.factor) where served.withLockedValue({ $0.count }) < 2 || outbound.connectionCount > 0 {

@@ -29,7 +29,7 @@ struct ARISocketChurnTests {
             }
             reconnects += 1
             // The fake registers the app as it finishes the upgrade; wait for that before emitting.
-            for _ in 0..<500 where server.registeredApps != ["ivr"] { try await Task.sleep(for: .milliseconds(5)) }
+            _ = try await TestTiming.eventually(within: .milliseconds(2500), every: .milliseconds(5)) { server.registeredApps == ["ivr"] }
             #expect(server.registeredApps == ["ivr"])
             let digit = String(round % 10)
             server.emit(["type": "ChannelDtmfReceived", "digit": digit, "duration_ms": 80, "channel": FakeARIServer.sampleChannel(id: "c")], app: "ivr")

@@ -141,7 +141,7 @@ struct StasisApplicationTests {
         let good = harness.server.simulateCall(app: "ivr", args: ["good"])
         await log.reached("good answered")
         await log.reached("throwing")
-        for _ in 0..<500 where harness.server.channelState(bad) != nil { try await Task.sleep(for: .milliseconds(5)) }
+        _ = try await TestTiming.eventually(within: .milliseconds(2500), every: .milliseconds(5)) { harness.server.channelState(bad) == nil }
         #expect(harness.server.channelState(bad) == nil)
         #expect(harness.server.channelState(good) == "Up")
         try await harness.finish()
@@ -160,7 +160,7 @@ struct StasisApplicationTests {
         harness.server.failNextRequests(1, status: 500)
         let id = harness.server.simulateCall(app: "ivr")
         await log.reached("failed:500:channels.answer")
-        for _ in 0..<500 where harness.server.channelState(id) != nil { try await Task.sleep(for: .milliseconds(5)) }
+        _ = try await TestTiming.eventually(within: .milliseconds(2500), every: .milliseconds(5)) { harness.server.channelState(id) == nil }
         #expect(harness.server.channelState(id) == nil)
         try await harness.finish()
     }
@@ -264,7 +264,7 @@ struct StasisApplicationTests {
         // The socket drops, and the call ends while no events can arrive.
         harness.server.refuseEventSockets(true)
         harness.server.closeEventSockets(abruptly: true)
-        for _ in 0..<500 where harness.server.eventSocketCount > 0 { try await Task.sleep(for: .milliseconds(5)) }
+        _ = try await TestTiming.eventually(within: .milliseconds(2500), every: .milliseconds(5)) { harness.server.eventSocketCount == 0 }
         _ = try await harness.ari.send(ARIOperations.Channels.hangup(channelID: id))
         harness.server.refuseEventSockets(false)
         await log.reached("ended:channelGone")

@@ -163,7 +163,7 @@ struct ARIWebSocketRESTTests {
         #expect(server.registeredApps == ["rest"])
         #expect(server.eventSocketCount == 1)
         let events = try await ari.events(apps: ["rest"])
-        for _ in 0..<200 where server.eventSocketCount != 1 { try await Task.sleep(for: .milliseconds(5)) }
+        _ = try await TestTiming.eventually(within: .seconds(1), every: .milliseconds(5)) { server.eventSocketCount == 1 }
         #expect(server.eventSocketCount == 1)
         #expect(try await ari.send(ARIOperations.Asterisk.ping()).ping == "pong")
         #expect(server.requests.allSatisfy { $0.overWebSocket })
@@ -171,7 +171,7 @@ struct ARIWebSocketRESTTests {
         // With the subscription closed, the client opens its own socket again.
         #expect(try await ari.send(ARIOperations.Asterisk.ping()).ping == "pong")
         try await ari.shutdown()
-        for _ in 0..<200 where server.eventSocketCount != 0 { try await Task.sleep(for: .milliseconds(5)) }
+        _ = try await TestTiming.eventually(within: .seconds(1), every: .milliseconds(5)) { server.eventSocketCount == 0 }
         #expect(server.eventSocketCount == 0)
         await server.stop()
     }

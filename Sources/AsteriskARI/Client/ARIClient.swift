@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
@@ -19,7 +18,10 @@ import NIOHTTP1
 public final class ARIClient: Sendable {
     /// The configuration the client was made with.
     public let configuration: ARIClientConfiguration
-    let http: HTTPClient
+    /// The kept-alive HTTP connections, or why the base URL cannot be used.
+    let pool: Result<ARIHTTPConnectionPool, ARIError>
+    /// The `Authorization` header's value, when the credentials travel in one.
+    private let authorization: String?
     let logger: Logger
     /// The events WebSocket REST requests go over, when ``ARIClientConfiguration/restTransport`` says so.
     let restCarrier = NIOLockedValueBox(ARIRESTCarrier())
@@ -32,10 +34,15 @@ public final class ARIClient: Sendable {
     public init(configuration: ARIClientConfiguration, logger: Logger = Logger(label: "asterisk.ari")) {
         self.configuration = configuration
         self.logger = logger
-        var http = HTTPClient.Configuration()
-        http.timeout.connect = TimeAmount(configuration.connectTimeout)
-        if let tls = configuration.tls { http.tlsConfiguration = tls }
-        self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
+        self.pool = Result { () throws(ARIError) in
+            try ARIHTTPConnectionPool(
+                endpoint: try ARIHTTPEndpoint(baseURL: configuration.baseURL), tls: configuration.tls,
+                maxConnections: configuration.maxConnections, connectTimeout: configuration.connectTimeout,
+                maxResponseSize: configuration.maxResponseSize)
+        }
+        let credentials = configuration.credentials
+        self.authorization = credentials.method == .basic
+            ? "Basic " + Data("\(credentials.username):\(credentials.password)".utf8).base64EncodedString() : nil
     }
 
     /// Sends a request (over HTTP or the events WebSocket, as ``ARIClientConfiguration/restTransport``
@@ -48,38 +55,35 @@ public final class ARIClient: Sendable {
         return try await sendOverHTTP(request)
     }
 
-    /// Sends a request as an HTTP request.
+    /// Sends a request as an HTTP request on a pooled connection.
     func sendOverHTTP<Response>(_ request: ARIRequest<Response>) async throws(ARIError) -> Response {
-        let url = try self.url(for: request)
-        var outgoing = HTTPClientRequest(url: url)
-        outgoing.method = HTTPMethod(rawValue: request.method)
-        outgoing.headers.add(name: "Accept", value: "application/json")
-        if configuration.credentials.method == .basic {
-            let token = Data("\(configuration.credentials.username):\(configuration.credentials.password)".utf8).base64EncodedString()
-            outgoing.headers.add(name: "Authorization", value: "Basic \(token)")
-        }
-        if let body = request.body {
+        let pool = try self.pool.get()
+        var headers = HTTPHeaders()
+        headers.add(name: "Host", value: pool.endpoint.hostHeader)
+        headers.add(name: "Accept", value: "application/json")
+        if let authorization { headers.add(name: "Authorization", value: authorization) }
+        var body: ByteBuffer?
+        if let content = request.body {
             do {
-                let data = try JSONEncoder().encode(body)
-                outgoing.headers.add(name: "Content-Type", value: "application/json")
-                outgoing.body = .bytes(ByteBuffer(bytes: data))
+                body = ByteBuffer(bytes: try JSONEncoder().encode(content))
+                headers.add(name: "Content-Type", value: "application/json")
             } catch {
                 throw ARIError(.invalidRequest, "the body could not be encoded: \(error)", operation: request.operation)
             }
         }
-        let timeout = TimeAmount(configuration.requestTimeout)
-        let status: Int
-        let body: ByteBuffer
+        let outgoing = ARIHTTPRequest(
+            method: HTTPMethod(rawValue: request.method), target: pool.endpoint.basePath + target(for: request), headers: headers, body: body)
+        let response: ARIHTTPResponse
         do {
-            let response = try await http.execute(outgoing, timeout: timeout)
-            status = Int(response.status.code)
-            body = try await response.body.collect(upTo: configuration.maxResponseSize)
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
-            throw ARIError(.timeout, "no answer within \(configuration.requestTimeout)", operation: request.operation)
+            response = try await pool.execute(outgoing, timeout: configuration.requestTimeout)
         } catch {
-            throw ARIError(.connectionFailed, "\(request.method) \(request.path) failed: \(error)", operation: request.operation)
+            var error = error
+            error.operation = request.operation
+            if error.code == .timeout { error.message = "no answer within \(configuration.requestTimeout)" }
+            if error.code == .connectionFailed { error.message = "\(request.method) \(request.path) failed: \(error.message)" }
+            throw error
         }
-        return try answer(to: request, status: status, body: Data(body.readableBytesView))
+        return try answer(to: request, status: response.status, body: Data(response.body.readableBytesView))
     }
 
     /// The outcome of a request Asterisk answered with `status` and `data`, whichever way it travelled.
@@ -94,19 +98,17 @@ public final class ARIClient: Sendable {
         return try request.decodeResponse(data)
     }
 
-    /// The full URL of a request: base URL, path, query (and `api_key` when that is the credential).
-    func url<Response>(for request: ARIRequest<Response>) throws(ARIError) -> String {
-        var base = configuration.baseURL
-        while base.hasSuffix("/") { base.removeLast() }
-        guard base.hasPrefix("http://") || base.hasPrefix("https://") else {
-            throw ARIError(.invalidRequest, "the base URL must start with http:// or https://")
-        }
+    /// The HTTP connections open or being opened.
+    var openHTTPConnections: Int { (try? pool.get().openConnectionCount) ?? 0 }
+
+    /// A request's path below the base URL, with its query (and `api_key` when that is the credential).
+    func target<Response>(for request: ARIRequest<Response>) -> String {
         var items = request.query.map { ($0.name, $0.value ?? "") }
         if configuration.credentials.method == .apiKey {
             items.append(("api_key", "\(configuration.credentials.username):\(configuration.credentials.password)"))
         }
         let query = items.map { ARIClient.encode($0.0) + "=" + ARIClient.encode($0.1) }.joined(separator: "&")
-        return base + request.path + (query.isEmpty ? "" : "?" + query)
+        return request.path + (query.isEmpty ? "" : "?" + query)
     }
 
     /// Percent-encodes a query component (`+` too: Asterisk decodes it as a space).
@@ -118,12 +120,11 @@ public final class ARIClient: Sendable {
     public func shutdown() async throws {
         closeRESTCarrier()
         routes.finishAll()
-        try await http.shutdown()
+        try? pool.get().shutdown()
     }
 
-    /// A client released without ``shutdown()`` closes its pool in the background rather than take
-    /// the process down (AsyncHTTPClient traps when its client is released still open).
+    /// A client released without ``shutdown()`` closes its connections.
     deinit {
-        http.shutdown { _ in }
+        try? pool.get().shutdown()
     }
 }

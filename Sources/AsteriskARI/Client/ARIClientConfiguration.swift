@@ -38,7 +38,7 @@ public struct ARIClientConfiguration: Sendable {
     public var baseURL: String
     /// The credentials.
     public var credentials: ARICredentials
-    /// How long one request may take, including connecting (a refused connection is retried until then).
+    /// How long one request may take: waiting for a free connection, connecting and the answer.
     public var requestTimeout: Duration
     /// How long one connection attempt may take.
     public var connectTimeout: Duration
@@ -51,13 +51,16 @@ public struct ARIClientConfiguration: Sendable {
     public var webSocketPingInterval: Duration?
     /// Which way REST requests travel: HTTP (the default) or the events WebSocket (Asterisk 22+).
     public var restTransport: ARIRESTTransport
+    /// The most HTTP connections open to Asterisk at once; requests beyond that many in flight wait for one.
+    public var maxConnections: Int
 
     /// Creates a configuration.
     public init(
         baseURL: String, credentials: ARICredentials, requestTimeout: Duration = .seconds(10),
         connectTimeout: Duration = .seconds(5), maxResponseSize: Int = 16 * 1024 * 1024, tls: TLSConfiguration? = nil,
-        webSocketPingInterval: Duration? = .seconds(20), restTransport: ARIRESTTransport = .http
+        webSocketPingInterval: Duration? = .seconds(20), restTransport: ARIRESTTransport = .http, maxConnections: Int = 8
     ) {
+        self.maxConnections = maxConnections
         self.restTransport = restTransport
         self.tls = tls
         self.webSocketPingInterval = webSocketPingInterval

@@ -8,36 +8,30 @@ import NIOWebSocket
 
 /// Where the events WebSocket is: host, port, TLS, and the request line and headers of the upgrade.
 struct ARIEventsEndpoint: Sendable {
-    var host: String
-    var port: Int
-    var useTLS: Bool
+    /// Host, port and TLS, from the base URL.
+    var http: ARIHTTPEndpoint
+    var host: String { http.host }
+    var port: Int { http.port }
+    var useTLS: Bool { http.useTLS }
     /// `/ari/events?app=a,b&subscribeAll=true`.
     var uri: String
     var headers: HTTPHeaders
 
     /// The endpoint for `apps`, from the client's base URL and credentials.
     init(configuration: ARIClientConfiguration, apps: [String], subscribeAll: Bool) throws(ARIError) {
-        guard let url = URL(string: configuration.baseURL), let scheme = url.scheme?.lowercased(), let host = url.host,
-            scheme == "http" || scheme == "https"
-        else {
-            throw ARIError(.invalidRequest, "the base URL must look like http://host:8088/ari, not \(configuration.baseURL.debugDescription)")
-        }
+        let endpoint = try ARIHTTPEndpoint(baseURL: configuration.baseURL)
         guard !apps.isEmpty else { throw ARIError(.invalidRequest, "the events WebSocket needs at least one application") }
         for app in apps where app.isEmpty || app.contains(",") {
             throw ARIError(.invalidRequest, "\(app.debugDescription) is not a usable application name")
         }
-        self.host = host
-        self.useTLS = scheme == "https"
-        self.port = url.port ?? (useTLS ? 443 : 80)
-        var path = url.path
-        while path.hasSuffix("/") { path.removeLast() }
+        self.http = endpoint
         var query = [("app", apps.joined(separator: ","))]
         if subscribeAll { query.append(("subscribeAll", "true")) }
         let credentials = configuration.credentials
         if credentials.method == .apiKey { query.append(("api_key", "\(credentials.username):\(credentials.password)")) }
-        self.uri = path + "/events?" + query.map { ARIClient.encode($0.0) + "=" + ARIClient.encode($0.1) }.joined(separator: "&")
+        self.uri = endpoint.basePath + "/events?" + query.map { ARIClient.encode($0.0) + "=" + ARIClient.encode($0.1) }.joined(separator: "&")
         var headers = HTTPHeaders()
-        headers.add(name: "Host", value: url.port.map { "\(host):\($0)" } ?? host)
+        headers.add(name: "Host", value: endpoint.hostHeader)
         headers.add(name: "Content-Length", value: "0")
         if credentials.method == .basic {
             let token = Data("\(credentials.username):\(credentials.password)".utf8).base64EncodedString()
@@ -105,11 +99,8 @@ final class ARIEventConnection: Sendable {
                 .connect(host: endpoint.host, port: endpoint.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         if let sslContext {
-                            // SNI and hostname checks need a name; an IP address is checked against the certificate's IP entries.
-                            let isAddress = (try? SocketAddress(ipAddress: endpoint.host, port: 0)) != nil
-                            let hostname = isAddress ? nil : endpoint.host
                             try channel.pipeline.syncOperations.addHandler(
-                                try NIOSSLClientHandler(context: sslContext, serverHostname: hostname))
+                                try NIOSSLClientHandler(context: sslContext, serverHostname: endpoint.http.tlsServerName))
                         }
                         let upgrader = NIOTypedWebSocketClientUpgrader<Upgrade>(maxFrameSize: min(maxMessageSize, 1 << 24)) {
                             channel, _ in

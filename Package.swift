@@ -48,6 +48,7 @@ let package = Package(
             name: "AsteriskAGI",
             dependencies: [
                 "AsteriskAMI",
+                "AsteriskNIOSupport",
                 "AsteriskIVR",
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -61,6 +62,7 @@ let package = Package(
             name: "AsteriskARI",
             dependencies: [
                 "AsteriskConfig",
+                "AsteriskNIOSupport",
                 "AsteriskIVR",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -70,6 +72,13 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "AsteriskNIOSupport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .target(name: "AsteriskConfig"),

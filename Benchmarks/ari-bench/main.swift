@@ -4,7 +4,9 @@
 //   ari-bench serve PORT API_DOCS_DIR EVENTS_JSONL COUNT   fake ARI on 127.0.0.1:PORT; every events WebSocket of
 //                                                          app "bench" gets COUNT recorded events, then BenchDone
 //   ari-bench events PORT                                  decode events until BenchDone; prints events/s
-//   ari-bench rest PORT REQUESTS CONCURRENCY               GET /asterisk/info REQUESTS times; prints round trips/s
+//   ari-bench rest PORT REQUESTS CONCURRENCY [--on-client-loop]
+//                                                          GET /asterisk/info REQUESTS times; prints round trips/s
+//                                                          (with the flag, the workers run on ARIClient.taskExecutor)
 import AsteriskARI
 import AsteriskTesting
 import Foundation
@@ -53,14 +55,20 @@ case "events":
     print("RESULT client=swift-asterisk events=\(count) seconds=\(String(format: "%.3f", seconds)) events_per_s=\(Int(Double(count) / max(seconds, 1e-9)))")
 case "rest":
     guard arguments.count >= 5, let requests = Int(arguments[3]), let concurrency = Int(arguments[4]) else { exit(2) }
+    let onClientLoop = arguments.contains("--on-client-loop")
     let ari = client()
     _ = try await ari.asterisk.getInfo()  // warm the connection pool
     let clock = ContinuousClock()
     let start = clock.now
     try await withThrowingTaskGroup(of: Void.self) { group in
         for worker in 0..<concurrency {
-            group.addTask {
+            let work: @Sendable () async throws -> Void = {
                 for _ in stride(from: worker, to: requests, by: concurrency) { _ = try await ari.asterisk.getInfo() }
+            }
+            if onClientLoop, #available(macOS 15.0, *) {
+                group.addTask(executorPreference: ari.taskExecutor, operation: work)
+            } else {
+                group.addTask(operation: work)
             }
         }
         try await group.waitForAll()
@@ -68,7 +76,7 @@ case "rest":
     let elapsed = clock.now - start
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     try await ari.shutdown()
-    print("RESULT client=swift-asterisk requests=\(requests) seconds=\(String(format: "%.3f", seconds)) requests_per_s=\(Int(Double(requests) / seconds))")
+    print("RESULT client=swift-asterisk\(onClientLoop ? "-on-client-loop" : "") requests=\(requests) seconds=\(String(format: "%.3f", seconds)) requests_per_s=\(Int(Double(requests) / seconds))")
 default:
     print("unknown mode \(arguments[1])")
     exit(2)

@@ -24,4 +24,5 @@ echo "# $(date -u +%FT%TZ) events=$events requests=$requests concurrency=$concur
 printf 'ari-events swift-asterisk %s\n' "$($bench events $port | grep RESULT)"
 printf 'ari-events aioari         %s\n' "$("$venv/bin/python" Benchmarks/ari/aioari_peer.py events $port | grep RESULT)"
 printf 'ari-rest   swift-asterisk %s\n' "$($bench rest $port $requests $concurrency | grep RESULT)"
+printf 'ari-rest   swift-asterisk %s\n' "$($bench rest $port $requests $concurrency --on-client-loop | grep RESULT)"
 printf 'ari-rest   aioari         %s\n' "$("$venv/bin/python" Benchmarks/ari/aioari_peer.py rest $port $((requests / 4)) $concurrency | grep RESULT)"

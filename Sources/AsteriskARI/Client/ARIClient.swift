@@ -1,8 +1,10 @@
+import AsteriskNIOSupport
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
 /// The ARI REST client: sends the ``ARIRequest`` of any operation and returns its typed answer.
 ///
@@ -18,6 +20,8 @@ import NIOHTTP1
 public final class ARIClient: Sendable {
     /// The configuration the client was made with.
     public let configuration: ARIClientConfiguration
+    /// The loop the client's HTTP connections live on.
+    let eventLoop: any EventLoop
     /// The kept-alive HTTP connections, or why the base URL cannot be used.
     let pool: Result<ARIHTTPConnectionPool, ARIError>
     /// The `Authorization` header's value, when the credentials travel in one.
@@ -34,9 +38,11 @@ public final class ARIClient: Sendable {
     public init(configuration: ARIClientConfiguration, logger: Logger = Logger(label: "asterisk.ari")) {
         self.configuration = configuration
         self.logger = logger
+        let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
+        self.eventLoop = eventLoop
         self.pool = Result { () throws(ARIError) in
             try ARIHTTPConnectionPool(
-                endpoint: try ARIHTTPEndpoint(baseURL: configuration.baseURL), tls: configuration.tls,
+                endpoint: try ARIHTTPEndpoint(baseURL: configuration.baseURL), eventLoop: eventLoop, tls: configuration.tls,
                 maxConnections: configuration.maxConnections, connectTimeout: configuration.connectTimeout,
                 maxResponseSize: configuration.maxResponseSize)
         }
@@ -44,6 +50,12 @@ public final class ARIClient: Sendable {
         self.authorization = credentials.method == .basic
             ? "Basic " + Data("\(credentials.username):\(credentials.password)".utf8).base64EncodedString() : nil
     }
+
+    /// The executor of the event loop the client's HTTP connections live on. A task that prefers it
+    /// (`Task(executorPreference: ari.taskExecutor) { … }`) writes its requests and hears their answers
+    /// without a thread hop either way: the fastest way to make many requests from one place.
+    @available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *)
+    public var taskExecutor: any TaskExecutor { EventLoopTaskExecutor.forLoop(eventLoop) }
 
     /// Sends a request (over HTTP or the events WebSocket, as ``ARIClientConfiguration/restTransport``
     /// says) and decodes its answer.

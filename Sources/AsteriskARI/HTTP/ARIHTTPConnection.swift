@@ -21,12 +21,12 @@ final class ARIHTTPConnection: Sendable {
     /// Whether the connection can carry another request.
     var isUsable: Bool { channel.isActive }
 
-    /// Connects (with TLS when `sslContext` is given) and sets up the HTTP pipeline.
+    /// Connects on `eventLoop` (with TLS when `sslContext` is given) and sets up the HTTP pipeline.
     static func connect(
-        to endpoint: ARIHTTPEndpoint, sslContext: NIOSSLContext?, connectTimeout: Duration, maxResponseSize: Int
+        to endpoint: ARIHTTPEndpoint, on eventLoop: any EventLoop, sslContext: NIOSSLContext?, connectTimeout: Duration, maxResponseSize: Int
     ) async throws(ARIError) -> ARIHTTPConnection {
         do {
-            return try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            return try await ClientBootstrap(group: eventLoop)
                 .connectTimeout(TimeAmount(connectTimeout))
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .connect(host: endpoint.host, port: endpoint.port) { channel in

@@ -36,6 +36,8 @@ final class ARIHTTPConnectionPool: Sendable {
     static let idleLifetime: Duration = .seconds(10)
 
     let endpoint: ARIHTTPEndpoint
+    /// The loop every connection of the pool lives on.
+    let eventLoop: any EventLoop
     let maxConnections: Int
     private let connectTimeout: Duration
     private let maxResponseSize: Int
@@ -43,8 +45,12 @@ final class ARIHTTPConnectionPool: Sendable {
     private let state = NIOLockedValueBox(State())
 
     /// A pool for `endpoint`; TLS settings from `tls` when the endpoint is https.
-    init(endpoint: ARIHTTPEndpoint, tls: TLSConfiguration?, maxConnections: Int, connectTimeout: Duration, maxResponseSize: Int) throws(ARIError) {
+    init(
+        endpoint: ARIHTTPEndpoint, eventLoop: any EventLoop, tls: TLSConfiguration?, maxConnections: Int, connectTimeout: Duration,
+        maxResponseSize: Int
+    ) throws(ARIError) {
         self.endpoint = endpoint
+        self.eventLoop = eventLoop
         self.maxConnections = max(1, maxConnections)
         self.connectTimeout = connectTimeout
         self.maxResponseSize = maxResponseSize
@@ -109,7 +115,7 @@ final class ARIHTTPConnectionPool: Sendable {
         let connection: ARIHTTPConnection
         do {
             connection = try await ARIHTTPConnection.connect(
-                to: endpoint, sslContext: sslContext, connectTimeout: connectTimeout, maxResponseSize: maxResponseSize)
+                to: endpoint, on: eventLoop, sslContext: sslContext, connectTimeout: connectTimeout, maxResponseSize: maxResponseSize)
         } catch {
             release(nil, reusable: false)
             throw error
@@ -141,7 +147,7 @@ final class ARIHTTPConnectionPool: Sendable {
                 }
                 // Queued first, then checked: a cancellation or deadline that came before finds the waiter now.
                 if Task.isCancelled { return give(up: number, ARIError(.cancelled, "the request was cancelled")) }
-                let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: TimeAmount(max(.zero, deadline - .now))) {
+                let timer = eventLoop.scheduleTask(in: TimeAmount(max(.zero, deadline - .now))) {
                     [self] in give(up: number, ARIError(.timeout, "no connection to Asterisk came free in time"))
                 }
                 let waiting = state.withLockedValue { state -> Bool in

@@ -47,6 +47,8 @@ final class ARIHTTPResponseHandler: ChannelInboundHandler {
     /// A request cancelled before it was written (its number).
     private var cancelledBeforeStart: Int?
     private var isClosed = false
+    /// Why the connection failed, for a request that comes after (a refused TLS handshake, say).
+    private var failure: ARIError?
 
     init(maxResponseSize: Int) { self.maxResponseSize = maxResponseSize }
 
@@ -61,7 +63,7 @@ final class ARIHTTPResponseHandler: ChannelInboundHandler {
             return completion(.failure(ARIError(.cancelled, "the request was cancelled")))
         }
         guard let context, !isClosed, pending == nil else {
-            return completion(.failure(ARIError(.connectionFailed, "the connection to Asterisk is closed")))
+            return completion(.failure(failure ?? ARIError(.connectionFailed, "the connection to Asterisk is closed")))
         }
         let scheduled = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) { [self] in
             fail(number, ARIError(.timeout, "no answer within \(timeout)"))
@@ -138,6 +140,7 @@ final class ARIHTTPResponseHandler: ChannelInboundHandler {
 
     private func failAndClose(_ context: ChannelHandlerContext, _ error: ARIError) {
         isClosed = true
+        if failure == nil { failure = error }
         finish(.failure(error))
         context.close(promise: nil)
     }

@@ -43,11 +43,16 @@ extension FakeARIServer {
         if parts.count > 1 {
             for pair in parts[1].split(separator: "&") {
                 let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                let key = String(kv[0]).removingPercentEncoding ?? String(kv[0])
-                query[key] = kv.count > 1 ? (String(kv[1]).removingPercentEncoding ?? String(kv[1])) : ""
+                query[decoded(kv[0])] = kv.count > 1 ? decoded(kv[1]) : ""
             }
         }
-        return (path.removingPercentEncoding ?? path, query)
+        return (decoded(Substring(path)), query)
+    }
+
+    /// A percent-decoded URI component (most have nothing to decode: they skip Foundation).
+    private static func decoded(_ text: Substring) -> String {
+        guard text.utf8.contains(UInt8(ascii: "%")) else { return String(text) }
+        return String(text).removingPercentEncoding ?? String(text)
     }
 
     static func json(_ object: Any) -> String {

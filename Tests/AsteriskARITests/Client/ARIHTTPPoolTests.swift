@@ -203,6 +203,27 @@ struct ARIHTTPPoolTests {
         await server.stop()
     }
 
+    @Test func requestsFromTheClientsOwnExecutorRunOnItsEventLoop() async throws {
+        guard #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *) else { return }
+        let server = try await ScriptedHTTPServer.start { _, _ in .send(ok, thenClose: false) }
+        let ari = client(server.baseURL, maxConnections: 2)
+        let outcome = try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
+            for _ in 0..<4 {
+                group.addTask(executorPreference: ari.taskExecutor) {
+                    var answered = 0
+                    for _ in 0..<25 where try await ari.send(ARIOperations.Asterisk.ping()).ping == "pong" { answered += 1 }
+                    return (answered, ari.eventLoop.inEventLoop)
+                }
+            }
+            return try await group.reduce(into: (0, true)) { $0 = ($0.0 + $1.0, $0.1 && $1.1) }
+        }
+        #expect(outcome.0 == 100)
+        #expect(outcome.1, "the workers did not run on the client's event loop")
+        #expect(server.accepted.withLockedValue { $0 } <= 2)
+        try await ari.shutdown()
+        await server.stop()
+    }
+
     @Test func baseURLsAreReadIntoEndpoints() throws {
         let plain = try ARIHTTPEndpoint(baseURL: "http://pbx.example.com:8088/ari/")
         #expect(plain.host == "pbx.example.com" && plain.port == 8088 && !plain.useTLS && plain.basePath == "/ari")

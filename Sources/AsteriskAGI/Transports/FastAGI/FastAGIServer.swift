@@ -1,3 +1,4 @@
+import AsteriskNIOSupport
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore

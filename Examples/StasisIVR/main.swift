@@ -40,5 +40,17 @@ if let fake {
     app.stop()
 }
 try await running.value
+
+// Several requests at once, from the client's own event loop: no thread hop per request.
+if #available(macOS 15.0, *) {
+    let summary = try await withThrowingTaskGroup(of: String.self) { group in
+        group.addTask(executorPreference: ari.taskExecutor) { "Asterisk \(try await ari.asterisk.getInfo().system?.version ?? "?")" }
+        group.addTask(executorPreference: ari.taskExecutor) { "\(try await ari.channels.list().count) channels up" }
+        var parts: [String] = []
+        for try await part in group { parts.append(part) }
+        return parts.sorted().joined(separator: ", ")
+    }
+    print(summary)
+}
 try await ari.shutdown()
 await fake?.stop()

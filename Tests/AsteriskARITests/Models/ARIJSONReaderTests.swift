@@ -32,6 +32,34 @@ struct ARIJSONReaderTests {
         }
     }
 
+    /// Skipping a value (unknown members, the type probe) accepts and refuses exactly what reading it does.
+    @Test func skippingChecksWhatReadingChecks() throws {
+        func skip(_ text: String) throws -> Int {
+            try Array(text.utf8).withUnsafeBytes { bytes throws(ARIJSONReader.Failure) in
+                var reader = ARIJSONReader(bytes)
+                try reader.skipValue()
+                try reader.finish()
+                return reader.index
+            }
+        }
+        let good = [
+            #" { "s" : "a\"b\\c\/d\n\t\u00e9\ud83d\ude00", "n": -12.5e1, "i": 42, "t": true, "f": false, "z": null, "a": [1, [], {}], "o": {"k": "v"} } "#,
+            "[]", "{}", "\"\"", "0", "-1.5E+3", "[[[[{\"a\":[null]}]]]]",
+        ]
+        for text in good {
+            _ = try json(text)
+            #expect(try skip(text) == text.utf8.count, "\(text.debugDescription)")
+        }
+        let bad = [
+            "", "{", "{\"a\"", "{\"a\":}", "{\"a\":1,}", "{\"a\":1 \"b\":2}", "[1,", "[1 2]", "\"open", "\"bad \\x escape\"",
+            "\"\\ud83d\"", "\"\\udc00\"", "\"\\u12\"", "\"tab\there\"", "tru", "nul", "-", "{} extra", "{\"a\":1}}", "1e",
+            "{\"\\ud83d\":1}", String(repeating: "[", count: 100) + String(repeating: "]", count: 100),
+        ]
+        for text in bad {
+            #expect(throws: ARIJSONReader.Failure.self, "\(text.debugDescription)") { _ = try skip(text) }
+        }
+    }
+
     @Test func wholeNumbersFollowJSONDecoder() throws {
         func int(_ text: String) throws -> Int { try Array(text.utf8).withUnsafeBytes { try ARIJSONReader.read(Int.self, from: $0) } }
         #expect(try int("-9007199254740993") == -9_007_199_254_740_993)

@@ -167,6 +167,11 @@ struct ARIJSONReader {
 
     /// `\uXXXX` (a surrogate pair as two of them) as UTF-8.
     private mutating func appendUnicodeEscape(to out: inout [UInt8]) throws(Failure) {
+        out.append(contentsOf: UTF8.encode(try readUnicodeEscape())!)
+    }
+
+    /// The scalar of `\uXXXX` (a surrogate pair as two of them), its `\u` already consumed.
+    private mutating func readUnicodeEscape() throws(Failure) -> Unicode.Scalar {
         var scalar = try readHex4()
         if (0xD800..<0xDC00).contains(scalar) {
             guard matches("\\u") else { throw failure("a lone surrogate in a string") }
@@ -178,7 +183,7 @@ struct ARIJSONReader {
             throw failure("a lone surrogate in a string")
         }
         guard let value = Unicode.Scalar(scalar) else { throw failure("an invalid \\u escape") }
-        out.append(contentsOf: UTF8.encode(value)!)
+        return value
     }
 
     private mutating func readHex4() throws(Failure) -> UInt32 {
@@ -292,9 +297,69 @@ struct ARIJSONReader {
         }
     }
 
-    /// Skips any value.
+    /// Skips any value, with the checks of ``readJSON()`` but without building it.
     mutating func skipValue() throws(Failure) {
-        _ = try readJSON()
+        guard let byte = peek() else { throw failure("expected a value") }
+        switch byte {
+        case UInt8(ascii: "{"):
+            try beginObject()
+            while try beginMember() {
+                try skipString()
+                try endMember()
+                try skipValue()
+            }
+        case UInt8(ascii: "["):
+            index += 1
+            depth += 1
+            guard depth <= Self.maximumDepth else { throw failure("values nest too deeply") }
+            if peek() == UInt8(ascii: "]") {
+                index += 1
+                depth -= 1
+                return
+            }
+            while true {
+                try skipValue()
+                guard let next = peek() else { throw failure("an array is not closed") }
+                index += 1
+                if next == UInt8(ascii: "]") { break }
+                guard next == UInt8(ascii: ",") else { throw failure("expected ',' or ']'") }
+            }
+            depth -= 1
+        case UInt8(ascii: "\""):
+            try skipString()
+        case UInt8(ascii: "t"), UInt8(ascii: "f"):
+            _ = try readBool()
+        case UInt8(ascii: "n"):
+            guard readNull() else { throw failure("expected null") }
+        default:
+            _ = try readDouble()
+        }
+    }
+
+    /// Steps over a string, with the checks of ``readString()`` but without building it.
+    private mutating func skipString() throws(Failure) {
+        guard peek() == UInt8(ascii: "\"") else { throw failure("expected a string") }
+        index += 1
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            if byte == UInt8(ascii: "\"") { return }
+            if byte == UInt8(ascii: "\\") {
+                guard index < bytes.count else { break }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                    UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    continue
+                case UInt8(ascii: "u"): _ = try readUnicodeEscape()
+                default: throw failure("an unknown escape in a string")
+                }
+            } else {
+                guard byte >= 0x20 else { throw failure("a control character inside a string") }
+            }
+        }
+        throw failure("a string is not closed")
     }
 
     // MARK: Bytes

@@ -364,8 +364,13 @@ struct ARIJSONReader {
 
     // MARK: Bytes
 
-    /// The next byte after whitespace (not consumed).
+    /// The next byte after whitespace (not consumed). Inlined: it runs before every token, and
+    /// Asterisk's JSON has no whitespace between tokens, so the fast path is one comparison.
+    @inline(__always)
     private mutating func peek() -> UInt8? {
+        guard index < bytes.count else { return nil }
+        let byte = bytes[index]
+        if byte > 0x20 { return byte }
         skipWhitespace()
         return index < bytes.count ? bytes[index] : nil
     }

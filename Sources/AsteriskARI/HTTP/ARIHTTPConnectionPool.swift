@@ -99,23 +99,25 @@ final class ARIHTTPConnectionPool: Sendable {
         for connection in stale { connection.close() }
         switch step {
         case .use(let connection): return connection
-        case .open: return try await open()
+        case .open: return try await open(deadline: deadline)
         case .fail(let error): throw error
         case .wait(let number):
             switch await waitForTurn(number, deadline: deadline) {
             case .connection(let connection): return connection
-            case .openOne: return try await open()
+            case .openOne: return try await open(deadline: deadline)
             case .failed(let error): throw error
             }
         }
     }
 
-    /// Opens a connection for a slot already counted; the slot is given back when that fails.
-    private func open() async throws(ARIError) -> ARIHTTPConnection {
+    /// Opens a connection for a slot already counted (connecting no longer than the request may take);
+    /// the slot is given back when that fails.
+    private func open(deadline: ContinuousClock.Instant) async throws(ARIError) -> ARIHTTPConnection {
         let connection: ARIHTTPConnection
         do {
             connection = try await ARIHTTPConnection.connect(
-                to: endpoint, on: eventLoop, sslContext: sslContext, connectTimeout: connectTimeout, maxResponseSize: maxResponseSize)
+                to: endpoint, on: eventLoop, sslContext: sslContext, connectTimeout: min(connectTimeout, max(.milliseconds(1), deadline - .now)),
+                maxResponseSize: maxResponseSize)
         } catch {
             release(nil, reusable: false)
             throw error

@@ -16,7 +16,7 @@ import NIOPosix
 /// ```
 ///
 /// Errors are ``ARIError`` values: `.requestFailed` with the HTTP status and Asterisk's `message`,
-/// `.authenticationFailed` (401), `.connectionFailed`, `.timeout`, `.malformedResponse`.
+/// `.authenticationFailed` (401), `.connectionFailed`, `.timeout`, `.malformedResponse`, `.cancelled` (the waiting task was cancelled).
 public final class ARIClient: Sendable {
     /// The configuration the client was made with.
     public let configuration: ARIClientConfiguration

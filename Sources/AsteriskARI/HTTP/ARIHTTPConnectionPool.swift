@@ -120,6 +120,8 @@ final class ARIHTTPConnectionPool: Sendable {
                 maxResponseSize: maxResponseSize)
         } catch {
             release(nil, reusable: false)
+            // Cut short by the request's own deadline: that is the request timing out.
+            if ContinuousClock.now >= deadline { throw ARIError(.timeout, "could not connect in time: \(error.message)") }
             throw error
         }
         let isShutDown = state.withLockedValue { state in

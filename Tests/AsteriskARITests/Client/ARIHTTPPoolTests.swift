@@ -209,6 +209,32 @@ struct ARIHTTPPoolTests {
         await server.stop()
     }
 
+    @Test func connectingIsBoundedByTheRequestsTimeout() async throws {
+        // A listener that never accepts: once its queue is full, new connections hang in the handshake.
+        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 1)
+            .serverChannelOption(.autoRead, value: false)
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = try #require(listener.localAddress?.port)
+        var fillers: [any Channel] = []
+        for _ in 0..<4 {
+            if let filler = try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connectTimeout(.milliseconds(200)).connect(host: "127.0.0.1", port: port).get()
+            {
+                fillers.append(filler)
+            }
+        }
+        let ari = ARIClient(configuration: .init(
+            baseURL: "http://127.0.0.1:\(port)/ari", credentials: .basic("app", "secret"), requestTimeout: .milliseconds(300),
+            connectTimeout: .seconds(30)))
+        let started = ContinuousClock.now
+        #expect(await ping(ari).errorCode == .timeout)
+        #expect(ContinuousClock.now - started < TestTiming.scaled(.seconds(3)))
+        try await ari.shutdown()
+        for filler in fillers { try? await filler.close() }
+        try await listener.close()
+    }
+
     @Test func requestsFromTheClientsOwnExecutorRunOnItsEventLoop() async throws {
         guard #available(macOS 15.0, iOS 18.0, tvOS 18.0, watchOS 11.0, *) else { return }
         let server = try await ScriptedHTTPServer.start { _, _ in .send(ok, thenClose: false) }

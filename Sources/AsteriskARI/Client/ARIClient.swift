@@ -46,9 +46,7 @@ public final class ARIClient: Sendable {
                 maxConnections: configuration.maxConnections, connectTimeout: configuration.connectTimeout,
                 maxResponseSize: configuration.maxResponseSize)
         }
-        let credentials = configuration.credentials
-        self.authorization = credentials.method == .basic
-            ? "Basic " + Data("\(credentials.username):\(credentials.password)".utf8).base64EncodedString() : nil
+        self.authorization = configuration.credentials.method == .basic ? configuration.credentials.basicAuthorization : nil
     }
 
     /// The executor of the event loop the client's HTTP connections live on. A task that prefers it

@@ -27,6 +27,9 @@ public struct ARICredentials: Sendable, Hashable, CustomStringConvertible {
 
     /// The user and `<redacted>`.
     public var description: String { "\(username):<redacted>" }
+
+    /// The value of an `Authorization: Basic` header for these credentials (never logged).
+    var basicAuthorization: String { "Basic " + Data("\(username):\(password)".utf8).base64EncodedString() }
 }
 
 import Foundation

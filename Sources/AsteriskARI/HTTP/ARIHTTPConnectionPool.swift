@@ -54,11 +54,7 @@ final class ARIHTTPConnectionPool: Sendable {
         self.maxConnections = max(1, maxConnections)
         self.connectTimeout = connectTimeout
         self.maxResponseSize = maxResponseSize
-        do {
-            sslContext = endpoint.useTLS ? try NIOSSLContext(configuration: tls ?? .makeClientConfiguration()) : nil
-        } catch {
-            throw ARIError(.invalidRequest, "the TLS configuration is not usable: \(error)")
-        }
+        sslContext = try ARIHTTPEndpoint.clientSSLContext(useTLS: endpoint.useTLS, tls)
     }
 
     /// Sends `request` on a free connection and returns its response; `timeout` covers the wait for a

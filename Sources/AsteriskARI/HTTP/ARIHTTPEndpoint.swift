@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import NIOSSL
 
 /// Where an ``ARIClient``'s requests go, read from its base URL: host, port, TLS and the base path.
 struct ARIHTTPEndpoint: Sendable, Hashable {
@@ -34,7 +35,21 @@ struct ARIHTTPEndpoint: Sendable, Hashable {
     }
 
     /// The name TLS checks the certificate against (nil for an IP address, which is checked against the certificate's IP entries).
-    var tlsServerName: String? {
+    var tlsServerName: String? { Self.tlsServerName(for: host) }
+
+    /// `host` as the name TLS checks a certificate against: nil for an IP address.
+    static func tlsServerName(for host: String) -> String? {
         (try? SocketAddress(ipAddress: host, port: 0)) == nil ? host : nil
+    }
+
+    /// The client TLS context for an https/wss connection (`tls`, or the system's trust roots), nil without TLS.
+    /// - Throws: ``ARIError`` `.invalidRequest` when the settings cannot be used.
+    static func clientSSLContext(useTLS: Bool, _ tls: TLSConfiguration?) throws(ARIError) -> NIOSSLContext? {
+        guard useTLS else { return nil }
+        do {
+            return try NIOSSLContext(configuration: tls ?? .makeClientConfiguration())
+        } catch {
+            throw ARIError(.invalidRequest, "the TLS configuration is not usable: \(error)")
+        }
     }
 }

@@ -24,18 +24,13 @@ extension ARIMediaSession {
         else { throw ARIError(.invalidRequest, "a media URL looks like ws://host:8088/media/<connection id>, not \(url.debugDescription)") }
         let useTLS = scheme == "wss"
         let port = parsed.port ?? (useTLS ? 443 : 80)
-        let sslContext: NIOSSLContext?
-        do {
-            sslContext = useTLS ? try NIOSSLContext(configuration: tls ?? .makeClientConfiguration()) : nil
-        } catch {
-            throw ARIError(.invalidRequest, "the TLS configuration is not usable: \(error)")
-        }
+        let sslContext = try ARIHTTPEndpoint.clientSSLContext(useTLS: useTLS, tls)
         var headers = HTTPHeaders()
         headers.add(name: "Host", value: "\(host):\(port)")
         headers.add(name: "Content-Length", value: "0")
         headers.add(name: "Sec-WebSocket-Protocol", value: "media")
         if let credentials {
-            headers.add(name: "Authorization", value: "Basic " + Data("\(credentials.username):\(credentials.password)".utf8).base64EncodedString())
+            headers.add(name: "Authorization", value: credentials.basicAuthorization)
         }
         let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: parsed.path + (parsed.query.map { "?" + $0 } ?? ""), headers: headers)
         let core = ARIMediaCore(bufferFrames: bufferFrames)
@@ -46,8 +41,8 @@ extension ARIMediaSession {
                 .connect(host: host, port: port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         if let sslContext {
-                            let isAddress = (try? SocketAddress(ipAddress: host, port: 0)) != nil
-                            try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: sslContext, serverHostname: isAddress ? nil : host))
+                            try channel.pipeline.syncOperations.addHandler(
+                                try NIOSSLClientHandler(context: sslContext, serverHostname: ARIHTTPEndpoint.tlsServerName(for: host)))
                         }
                         let upgrader = NIOTypedWebSocketClientUpgrader<ARIMediaUpgrade>(maxFrameSize: maxMessageSize) { channel, _ in
                             channel.eventLoop.makeCompletedFuture {

@@ -33,10 +33,7 @@ struct ARIEventsEndpoint: Sendable {
         var headers = HTTPHeaders()
         headers.add(name: "Host", value: endpoint.hostHeader)
         headers.add(name: "Content-Length", value: "0")
-        if credentials.method == .basic {
-            let token = Data("\(credentials.username):\(credentials.password)".utf8).base64EncodedString()
-            headers.add(name: "Authorization", value: "Basic \(token)")
-        }
+        if credentials.method == .basic { headers.add(name: "Authorization", value: credentials.basicAuthorization) }
         self.headers = headers
     }
 }
@@ -82,12 +79,7 @@ final class ARIEventConnection: Sendable {
         to endpoint: ARIEventsEndpoint, configuration: ARIClientConfiguration,
         deliver: @escaping @Sendable (ARIWebSocketHandler.Output) -> Void
     ) async throws(ARIError) -> ARIEventConnection {
-        let sslContext: NIOSSLContext?
-        do {
-            sslContext = endpoint.useTLS ? try NIOSSLContext(configuration: configuration.tls ?? .makeClientConfiguration()) : nil
-        } catch {
-            throw ARIError(.invalidRequest, "the TLS configuration is not usable: \(error)")
-        }
+        let sslContext = try ARIHTTPEndpoint.clientSSLContext(useTLS: endpoint.useTLS, configuration.tls)
         let maxMessageSize = configuration.maxResponseSize
         let pingInterval = configuration.webSocketPingInterval.map(TimeAmount.init)
         let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: endpoint.uri, headers: endpoint.headers)

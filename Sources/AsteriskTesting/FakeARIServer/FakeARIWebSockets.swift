@@ -55,6 +55,7 @@ extension FakeARIServer {
                         try channel.pipeline.syncOperations.addHandler(FakeARIMediaHandler(server: self, connectionID: String(path.dropFirst("/media/".count))))
                         return
                     }
+                    try channel.pipeline.syncOperations.addHandler(FakeARIRawOutlet(), position: .first)
                     try channel.pipeline.syncOperations.addHandler(FakeARIWebSocketHandler(server: self))
                     let queued = state.withLockedValue { state -> [ByteBuffer] in
                         guard let index = state.sockets.firstIndex(where: { $0.channel === channel }) else { return [] }

@@ -159,7 +159,7 @@ def reader_extension(swift_name, props, models, kind):
         lines.append("            switch key.hash {")
         for number, (key, _, swift, required) in enumerate(members):
             read = "try %s(reading: &reader)" % swift if required else "try reader.readOptional(%s.self)" % swift
-            lines.append('            case 0x%016x where reader.key(key, is: "%s"): m%d = %s' % (fnv1a(key), key, number, read))
+            lines.append('            case 0x%016x where reader.key(key, is: "%s"): m%d = %s' % (member_hash(key), key, number, read))
         lines.append("            default: try reader.skipValue()")
         lines.append("            }")
     else:
@@ -175,12 +175,15 @@ def reader_extension(swift_name, props, models, kind):
     return lines
 
 
-def fnv1a(text):
-    """FNV-1a, 64-bit, of the UTF-8 bytes: what ARIJSONReader.nextMemberKey computes."""
+def member_hash(text):
+    """What ARIJSONReader.hash computes over the UTF-8 bytes: FNV-1a's constants applied to eight bytes at
+    a time (little-endian, zero-padded), then the length."""
+    data = text.encode("utf-8")
     value = 0xcbf29ce484222325
-    for byte in text.encode("utf-8"):
-        value = ((value ^ byte) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
-    return value
+    for offset in range(0, len(data), 8):
+        word = int.from_bytes(data[offset:offset + 8].ljust(8, b"\0"), "little")
+        value = ((value ^ word) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return ((value ^ len(data)) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
 
 
 def label(name):
@@ -224,10 +227,10 @@ def event_enum(events, models):
     lines.append("")
     lines.append("    /// The typed event for a known `type`; nil for an unknown one.")
     lines.append("    private static func typed(_ bytes: UnsafeRawBufferPointer, type: String) throws(ARIJSONReader.Failure) -> ARIEvent? {")
-    lines.append("        switch type {")
+    lines.append("        switch ARIJSONReader.hash(of: type) {")
     for name in events:
-        lines.append('        case "%s": return .%s(try ARIJSONReader.read(%s.self, from: bytes))'
-                     % (name, case_name(name), model_name(name) + "Event"))
+        lines.append('        case 0x%016x where type == "%s": return .%s(try ARIJSONReader.read(%s.self, from: bytes))'
+                     % (member_hash(name), name, case_name(name), model_name(name) + "Event"))
     lines.append("        default: return nil")
     lines.append("        }")
     lines.append("    }")

@@ -60,6 +60,39 @@ struct ARIJSONReaderTests {
         }
     }
 
+    /// Strings are scanned eight bytes at a time: a closing quote, an escape, a control character or a
+    /// multi-byte character at every position around those eight-byte steps reads as Foundation reads it.
+    @Test func stringsReadTheSameAtEveryPositionOfTheWordScan() throws {
+        let specials = [#"\""#, #"\\"#, #"\n"#, #"\u00e9"#, "é", "😀", "~", "\u{7F}"]
+        for length in 0..<26 {
+            for position in 0...length {
+                for special in specials {
+                    var body = String(repeating: "a", count: length)
+                    body.insert(contentsOf: special, at: body.index(body.startIndex, offsetBy: position))
+                    let text = "{\"k\(body)\":\"\(body)\"}"
+                    let expected = try JSONDecoder().decode([String: String].self, from: Data(text.utf8))
+                    let value = try json(text)
+                    let key = try #require(expected.keys.first)
+                    #expect(value[key] == .string(try #require(expected[key])), "\(text.debugDescription)")
+                    // Skipped to its end, and read by a generated reader (member names hashed word by word).
+                    let skipped = try Array(text.utf8).withUnsafeBytes { bytes throws(ARIJSONReader.Failure) in
+                        var reader = ARIJSONReader(bytes)
+                        try reader.skipValue()
+                        return reader.index
+                    }
+                    #expect(skipped == text.utf8.count)
+                    let caller = "{\"number\":\"\(body)\",\"name\":\"\(body)\"}"
+                    let read = try Array(caller.utf8).withUnsafeBytes { try ARIJSONReader.read(ARICallerID.self, from: $0) }
+                    #expect(read == (try JSONDecoder().decode(ARICallerID.self, from: Data(caller.utf8))))
+                }
+                let control = "\"" + String(repeating: "b", count: position) + "\u{1F}" + String(repeating: "b", count: length) + "\""
+                #expect(throws: ARIJSONReader.Failure.self, "\(control.debugDescription)") { _ = try json(control) }
+                let open = "\"" + String(repeating: "c", count: length)
+                #expect(throws: ARIJSONReader.Failure.self, "\(open.debugDescription)") { _ = try json(open) }
+            }
+        }
+    }
+
     @Test func wholeNumbersFollowJSONDecoder() throws {
         func int(_ text: String) throws -> Int { try Array(text.utf8).withUnsafeBytes { try ARIJSONReader.read(Int.self, from: $0) } }
         #expect(try int("-9007199254740993") == -9_007_199_254_740_993)

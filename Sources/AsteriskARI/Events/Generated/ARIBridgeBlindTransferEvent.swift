@@ -59,17 +59,17 @@ extension ARIBridgeBlindTransferEvent: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0x58f7dd461768f317 where reader.key(key, is: "asterisk_id"): m0 = try reader.readOptional(String.self)
-            case 0x7ea73e0b3b45e385 where reader.key(key, is: "application"): m1 = try reader.readOptional(String.self)
-            case 0x5ddc92338ef53403 where reader.key(key, is: "timestamp"): m2 = try reader.readOptional(String.self)
-            case 0xa5013e9ad5caeda4 where reader.key(key, is: "channel"): m3 = try ARIChannel(reading: &reader)
-            case 0x9e7f90299d8d5947 where reader.key(key, is: "replace_channel"): m4 = try reader.readOptional(ARIChannel.self)
-            case 0x852eaf87acb3d734 where reader.key(key, is: "transferee"): m5 = try reader.readOptional(ARIChannel.self)
-            case 0xfd4ed912a998c3f7 where reader.key(key, is: "exten"): m6 = try String(reading: &reader)
-            case 0x41c171b52673603c where reader.key(key, is: "context"): m7 = try String(reading: &reader)
-            case 0x9b51cd7cd76778c4 where reader.key(key, is: "result"): m8 = try String(reading: &reader)
-            case 0x69e67dd87be6442d where reader.key(key, is: "is_external"): m9 = try Bool(reading: &reader)
-            case 0x9cdc3637e7ce0390 where reader.key(key, is: "bridge"): m10 = try reader.readOptional(ARIBridge.self)
+            case 0xdf155ce6973ec8e6 where reader.key(key, is: "asterisk_id"): m0 = try reader.readOptional(String.self)
+            case 0x9e5681e892062bfc where reader.key(key, is: "application"): m1 = try reader.readOptional(String.self)
+            case 0xf6f59cb57f548a80 where reader.key(key, is: "timestamp"): m2 = try reader.readOptional(String.self)
+            case 0x38a1e07fc712254f where reader.key(key, is: "channel"): m3 = try ARIChannel(reading: &reader)
+            case 0x3608b07502e686d7 where reader.key(key, is: "replace_channel"): m4 = try reader.readOptional(ARIChannel.self)
+            case 0x337470ec3ddd6ce8 where reader.key(key, is: "transferee"): m5 = try reader.readOptional(ARIChannel.self)
+            case 0x7ddb7fba603e65bf where reader.key(key, is: "exten"): m6 = try String(reading: &reader)
+            case 0x4973987bbc664e4f where reader.key(key, is: "context"): m7 = try String(reading: &reader)
+            case 0x1436368c44116589 where reader.key(key, is: "result"): m8 = try String(reading: &reader)
+            case 0x50f513a0ac032a8f where reader.key(key, is: "is_external"): m9 = try Bool(reading: &reader)
+            case 0x0668ee9857aff5f9 where reader.key(key, is: "bridge"): m10 = try reader.readOptional(ARIBridge.self)
             default: try reader.skipValue()
             }
         }

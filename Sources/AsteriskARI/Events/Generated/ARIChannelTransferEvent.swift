@@ -39,12 +39,12 @@ extension ARIChannelTransferEvent: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0x58f7dd461768f317 where reader.key(key, is: "asterisk_id"): m0 = try reader.readOptional(String.self)
-            case 0x7ea73e0b3b45e385 where reader.key(key, is: "application"): m1 = try reader.readOptional(String.self)
-            case 0x5ddc92338ef53403 where reader.key(key, is: "timestamp"): m2 = try reader.readOptional(String.self)
-            case 0xee63aaad45b1b116 where reader.key(key, is: "state"): m3 = try reader.readOptional(String.self)
-            case 0x1f7c36be1eb4dd83 where reader.key(key, is: "refer_to"): m4 = try ARIReferTo(reading: &reader)
-            case 0x5042a76b59871658 where reader.key(key, is: "referred_by"): m5 = try ARIReferredBy(reading: &reader)
+            case 0xdf155ce6973ec8e6 where reader.key(key, is: "asterisk_id"): m0 = try reader.readOptional(String.self)
+            case 0x9e5681e892062bfc where reader.key(key, is: "application"): m1 = try reader.readOptional(String.self)
+            case 0xf6f59cb57f548a80 where reader.key(key, is: "timestamp"): m2 = try reader.readOptional(String.self)
+            case 0xde747261dfe64745 where reader.key(key, is: "state"): m3 = try reader.readOptional(String.self)
+            case 0x673d91722afc7687 where reader.key(key, is: "refer_to"): m4 = try ARIReferTo(reading: &reader)
+            case 0x5a284b57bd1263cf where reader.key(key, is: "referred_by"): m5 = try ARIReferredBy(reading: &reader)
             default: try reader.skipValue()
             }
         }

@@ -47,14 +47,14 @@ extension ARIChannelUsereventEvent: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0x58f7dd461768f317 where reader.key(key, is: "asterisk_id"): m0 = try reader.readOptional(String.self)
-            case 0x7ea73e0b3b45e385 where reader.key(key, is: "application"): m1 = try reader.readOptional(String.self)
-            case 0x5ddc92338ef53403 where reader.key(key, is: "timestamp"): m2 = try reader.readOptional(String.self)
-            case 0xa55ff29a262a17dc where reader.key(key, is: "eventname"): m3 = try String(reading: &reader)
-            case 0xa5013e9ad5caeda4 where reader.key(key, is: "channel"): m4 = try reader.readOptional(ARIChannel.self)
-            case 0x9cdc3637e7ce0390 where reader.key(key, is: "bridge"): m5 = try reader.readOptional(ARIBridge.self)
-            case 0xfb9b5fb7a890a1fc where reader.key(key, is: "endpoint"): m6 = try reader.readOptional(ARIEndpoint.self)
-            case 0xb49c779b3731834e where reader.key(key, is: "userevent"): m7 = try ARIJSON(reading: &reader)
+            case 0xdf155ce6973ec8e6 where reader.key(key, is: "asterisk_id"): m0 = try reader.readOptional(String.self)
+            case 0x9e5681e892062bfc where reader.key(key, is: "application"): m1 = try reader.readOptional(String.self)
+            case 0xf6f59cb57f548a80 where reader.key(key, is: "timestamp"): m2 = try reader.readOptional(String.self)
+            case 0xc0c547f230ad6d22 where reader.key(key, is: "eventname"): m3 = try String(reading: &reader)
+            case 0x38a1e07fc712254f where reader.key(key, is: "channel"): m4 = try reader.readOptional(ARIChannel.self)
+            case 0x0668ee9857aff5f9 where reader.key(key, is: "bridge"): m5 = try reader.readOptional(ARIBridge.self)
+            case 0xb37ddd9110422cd8 where reader.key(key, is: "endpoint"): m6 = try reader.readOptional(ARIEndpoint.self)
+            case 0xc13c4fc4fa4a243f where reader.key(key, is: "userevent"): m7 = try ARIJSON(reading: &reader)
             default: try reader.skipValue()
             }
         }

@@ -51,15 +51,15 @@ extension ARIDialEvent: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0x58f7dd461768f317 where reader.key(key, is: "asterisk_id"): m0 = try reader.readOptional(String.self)
-            case 0x7ea73e0b3b45e385 where reader.key(key, is: "application"): m1 = try reader.readOptional(String.self)
-            case 0x5ddc92338ef53403 where reader.key(key, is: "timestamp"): m2 = try reader.readOptional(String.self)
-            case 0x967769995e469da2 where reader.key(key, is: "caller"): m3 = try reader.readOptional(ARIChannel.self)
-            case 0xdff7710dd73b9849 where reader.key(key, is: "peer"): m4 = try ARIChannel(reading: &reader)
-            case 0x1e65942e132f4f7a where reader.key(key, is: "forward"): m5 = try reader.readOptional(String.self)
-            case 0xdfe932c2a3fa588b where reader.key(key, is: "forwarded"): m6 = try reader.readOptional(ARIChannel.self)
-            case 0xa036f830214dd4a6 where reader.key(key, is: "dialstring"): m7 = try reader.readOptional(String.self)
-            case 0x664c00a0ee8e4f35 where reader.key(key, is: "dialstatus"): m8 = try String(reading: &reader)
+            case 0xdf155ce6973ec8e6 where reader.key(key, is: "asterisk_id"): m0 = try reader.readOptional(String.self)
+            case 0x9e5681e892062bfc where reader.key(key, is: "application"): m1 = try reader.readOptional(String.self)
+            case 0xf6f59cb57f548a80 where reader.key(key, is: "timestamp"): m2 = try reader.readOptional(String.self)
+            case 0xe5a31a681dd8b29c where reader.key(key, is: "caller"): m3 = try reader.readOptional(ARIChannel.self)
+            case 0x3dc8ed9b31719bd1 where reader.key(key, is: "peer"): m4 = try ARIChannel(reading: &reader)
+            case 0x30e497d4c401a83a where reader.key(key, is: "forward"): m5 = try reader.readOptional(String.self)
+            case 0xb6a619890e719e2a where reader.key(key, is: "forwarded"): m6 = try reader.readOptional(ARIChannel.self)
+            case 0x7d61b4cc45cfc8d7 where reader.key(key, is: "dialstring"): m7 = try reader.readOptional(String.self)
+            case 0x06bc8acc7f4c9428 where reader.key(key, is: "dialstatus"): m8 = try String(reading: &reader)
             default: try reader.skipValue()
             }
         }

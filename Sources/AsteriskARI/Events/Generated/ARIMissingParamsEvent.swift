@@ -23,8 +23,8 @@ extension ARIMissingParamsEvent: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0x58f7dd461768f317 where reader.key(key, is: "asterisk_id"): m0 = try reader.readOptional(String.self)
-            case 0x454186d7df024a93 where reader.key(key, is: "params"): m1 = try [String](reading: &reader)
+            case 0xdf155ce6973ec8e6 where reader.key(key, is: "asterisk_id"): m0 = try reader.readOptional(String.self)
+            case 0xb4d0460c6955f46b where reader.key(key, is: "params"): m1 = try [String](reading: &reader)
             default: try reader.skipValue()
             }
         }

@@ -31,10 +31,10 @@ extension ARIPlaybackContinuingEvent: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0x58f7dd461768f317 where reader.key(key, is: "asterisk_id"): m0 = try reader.readOptional(String.self)
-            case 0x7ea73e0b3b45e385 where reader.key(key, is: "application"): m1 = try reader.readOptional(String.self)
-            case 0x5ddc92338ef53403 where reader.key(key, is: "timestamp"): m2 = try reader.readOptional(String.self)
-            case 0x93815fcefd7d826c where reader.key(key, is: "playback"): m3 = try ARIPlayback(reading: &reader)
+            case 0xdf155ce6973ec8e6 where reader.key(key, is: "asterisk_id"): m0 = try reader.readOptional(String.self)
+            case 0x9e5681e892062bfc where reader.key(key, is: "application"): m1 = try reader.readOptional(String.self)
+            case 0xf6f59cb57f548a80 where reader.key(key, is: "timestamp"): m2 = try reader.readOptional(String.self)
+            case 0xe5d91db7ddca0605 where reader.key(key, is: "playback"): m3 = try ARIPlayback(reading: &reader)
             default: try reader.skipValue()
             }
         }

@@ -55,16 +55,16 @@ extension ARIRESTResponseEvent: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0x58f7dd461768f317 where reader.key(key, is: "asterisk_id"): m0 = try reader.readOptional(String.self)
-            case 0x7ea73e0b3b45e385 where reader.key(key, is: "application"): m1 = try reader.readOptional(String.self)
-            case 0x5ddc92338ef53403 where reader.key(key, is: "timestamp"): m2 = try reader.readOptional(String.self)
-            case 0x773a523a4c729a79 where reader.key(key, is: "transaction_id"): m3 = try String(reading: &reader)
-            case 0x6a5477e85598b6ba where reader.key(key, is: "request_id"): m4 = try String(reading: &reader)
-            case 0xe3db00173ad1cee5 where reader.key(key, is: "status_code"): m5 = try Int(reading: &reader)
-            case 0xe2c415f4d61fedf7 where reader.key(key, is: "reason_phrase"): m6 = try String(reading: &reader)
-            case 0x4c4e90193dc8c6fd where reader.key(key, is: "uri"): m7 = try String(reading: &reader)
-            case 0xff81aca55d0d95df where reader.key(key, is: "content_type"): m8 = try reader.readOptional(String.self)
-            case 0x015e4d07985bd0b1 where reader.key(key, is: "message_body"): m9 = try reader.readOptional(String.self)
+            case 0xdf155ce6973ec8e6 where reader.key(key, is: "asterisk_id"): m0 = try reader.readOptional(String.self)
+            case 0x9e5681e892062bfc where reader.key(key, is: "application"): m1 = try reader.readOptional(String.self)
+            case 0xf6f59cb57f548a80 where reader.key(key, is: "timestamp"): m2 = try reader.readOptional(String.self)
+            case 0x057b0a19f3cfe190 where reader.key(key, is: "transaction_id"): m3 = try String(reading: &reader)
+            case 0xa058d97bb045ec1a where reader.key(key, is: "request_id"): m4 = try String(reading: &reader)
+            case 0xd5c924dab4cfd6d4 where reader.key(key, is: "status_code"): m5 = try Int(reading: &reader)
+            case 0xa2ebfa49ba27495e where reader.key(key, is: "reason_phrase"): m6 = try String(reading: &reader)
+            case 0xfb18ad7e9bc9fae9 where reader.key(key, is: "uri"): m7 = try String(reading: &reader)
+            case 0x3f444210e60d56da where reader.key(key, is: "content_type"): m8 = try reader.readOptional(String.self)
+            case 0x3fe40aa40d7edde6 where reader.key(key, is: "message_body"): m9 = try reader.readOptional(String.self)
             default: try reader.skipValue()
             }
         }

@@ -39,12 +39,12 @@ extension ARIStasisStartEvent: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0x58f7dd461768f317 where reader.key(key, is: "asterisk_id"): m0 = try reader.readOptional(String.self)
-            case 0x7ea73e0b3b45e385 where reader.key(key, is: "application"): m1 = try reader.readOptional(String.self)
-            case 0x5ddc92338ef53403 where reader.key(key, is: "timestamp"): m2 = try reader.readOptional(String.self)
-            case 0x894930843ebc9d7c where reader.key(key, is: "args"): m3 = try [String](reading: &reader)
-            case 0xa5013e9ad5caeda4 where reader.key(key, is: "channel"): m4 = try ARIChannel(reading: &reader)
-            case 0x9e7f90299d8d5947 where reader.key(key, is: "replace_channel"): m5 = try reader.readOptional(ARIChannel.self)
+            case 0xdf155ce6973ec8e6 where reader.key(key, is: "asterisk_id"): m0 = try reader.readOptional(String.self)
+            case 0x9e5681e892062bfc where reader.key(key, is: "application"): m1 = try reader.readOptional(String.self)
+            case 0xf6f59cb57f548a80 where reader.key(key, is: "timestamp"): m2 = try reader.readOptional(String.self)
+            case 0x96f12a78b3b14918 where reader.key(key, is: "args"): m3 = try [String](reading: &reader)
+            case 0x38a1e07fc712254f where reader.key(key, is: "channel"): m4 = try ARIChannel(reading: &reader)
+            case 0x3608b07502e686d7 where reader.key(key, is: "replace_channel"): m5 = try reader.readOptional(ARIChannel.self)
             default: try reader.skipValue()
             }
         }

@@ -20,8 +20,8 @@ extension ARIAdditionalParam: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0xb09c685d2a1a8b9e where reader.key(key, is: "parameter_name"): m0 = try String(reading: &reader)
-            case 0x4cb7211075546b22 where reader.key(key, is: "parameter_value"): m1 = try String(reading: &reader)
+            case 0x86ce03a1c352100b where reader.key(key, is: "parameter_name"): m0 = try String(reading: &reader)
+            case 0x0e7d8f8fdc9a0e58 where reader.key(key, is: "parameter_value"): m1 = try String(reading: &reader)
             default: try reader.skipValue()
             }
         }

@@ -40,13 +40,13 @@ extension ARIApplication: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0xc4bcadba8e631b86 where reader.key(key, is: "name"): m0 = try String(reading: &reader)
-            case 0x28935583af6b3b45 where reader.key(key, is: "channel_ids"): m1 = try [String](reading: &reader)
-            case 0x4bbcd14c5b80a981 where reader.key(key, is: "bridge_ids"): m2 = try [String](reading: &reader)
-            case 0x1b361c24e69edf3d where reader.key(key, is: "endpoint_ids"): m3 = try [String](reading: &reader)
-            case 0x77b69cc7239d4da4 where reader.key(key, is: "device_names"): m4 = try [String](reading: &reader)
-            case 0x7d46fc34d3e7c987 where reader.key(key, is: "events_allowed"): m5 = try [ARIJSON](reading: &reader)
-            case 0xf632000a7d3598b5 where reader.key(key, is: "events_disallowed"): m6 = try [ARIJSON](reading: &reader)
+            case 0x600ebd0fe21025cf where reader.key(key, is: "name"): m0 = try String(reading: &reader)
+            case 0x4d2bf49c33e0941e where reader.key(key, is: "channel_ids"): m1 = try [String](reading: &reader)
+            case 0x93405fdddea8f41b where reader.key(key, is: "bridge_ids"): m2 = try [String](reading: &reader)
+            case 0x138bd0b0f0c8bc13 where reader.key(key, is: "endpoint_ids"): m3 = try [String](reading: &reader)
+            case 0x4f756bb7f28314ae where reader.key(key, is: "device_names"): m4 = try [String](reading: &reader)
+            case 0x856332c84ebcf8be where reader.key(key, is: "events_allowed"): m5 = try [ARIJSON](reading: &reader)
+            case 0xb64d377d35cb2bc4 where reader.key(key, is: "events_disallowed"): m6 = try [ARIJSON](reading: &reader)
             default: try reader.skipValue()
             }
         }

@@ -28,10 +28,10 @@ extension ARIAsteriskInfo: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0x802517e298c70b03 where reader.key(key, is: "build"): m0 = try reader.readOptional(ARIBuildInfo.self)
-            case 0xbfb559c71c56b4fc where reader.key(key, is: "system"): m1 = try reader.readOptional(ARISystemInfo.self)
-            case 0x78039475c6a50527 where reader.key(key, is: "config"): m2 = try reader.readOptional(ARIConfigInfo.self)
-            case 0xc4d5696d6cc12c2f where reader.key(key, is: "status"): m3 = try reader.readOptional(ARIStatusInfo.self)
+            case 0x0ad87436ae1fbde0 where reader.key(key, is: "build"): m0 = try reader.readOptional(ARIBuildInfo.self)
+            case 0x72130c8a54cdbd2c where reader.key(key, is: "system"): m1 = try reader.readOptional(ARISystemInfo.self)
+            case 0x614ac3fb7e664c9c where reader.key(key, is: "config"): m2 = try reader.readOptional(ARIConfigInfo.self)
+            case 0xce48ecf1dfe6422c where reader.key(key, is: "status"): m3 = try reader.readOptional(ARIStatusInfo.self)
             default: try reader.skipValue()
             }
         }

@@ -24,9 +24,9 @@ extension ARIAsteriskPing: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0x58f7dd461768f317 where reader.key(key, is: "asterisk_id"): m0 = try String(reading: &reader)
-            case 0xbf30e00dc53307a9 where reader.key(key, is: "ping"): m1 = try String(reading: &reader)
-            case 0x5ddc92338ef53403 where reader.key(key, is: "timestamp"): m2 = try String(reading: &reader)
+            case 0xdf155ce6973ec8e6 where reader.key(key, is: "asterisk_id"): m0 = try String(reading: &reader)
+            case 0x4960b6cda1cb3fd1 where reader.key(key, is: "ping"): m1 = try String(reading: &reader)
+            case 0xf6f59cb57f548a80 where reader.key(key, is: "timestamp"): m2 = try String(reading: &reader)
             default: try reader.skipValue()
             }
         }

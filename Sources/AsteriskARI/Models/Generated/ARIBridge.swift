@@ -56,17 +56,17 @@ extension ARIBridge: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0x08b72e07b55c3ac0 where reader.key(key, is: "id"): m0 = try String(reading: &reader)
-            case 0x62c9699c0c87678f where reader.key(key, is: "technology"): m1 = try String(reading: &reader)
-            case 0xdb11fd65362a1495 where reader.key(key, is: "bridge_type"): m2 = try String(reading: &reader)
-            case 0x2964e606632d15f7 where reader.key(key, is: "bridge_class"): m3 = try String(reading: &reader)
-            case 0xe17e8b18566c7597 where reader.key(key, is: "creator"): m4 = try String(reading: &reader)
-            case 0xc4bcadba8e631b86 where reader.key(key, is: "name"): m5 = try String(reading: &reader)
-            case 0x2c0b381947d22455 where reader.key(key, is: "channels"): m6 = try [String](reading: &reader)
-            case 0x0f0a1598d56e4426 where reader.key(key, is: "video_mode"): m7 = try reader.readOptional(String.self)
-            case 0x178421ff0ddc7264 where reader.key(key, is: "video_source_id"): m8 = try reader.readOptional(String.self)
-            case 0x8c587a10ec5d57c5 where reader.key(key, is: "creationtime"): m9 = try String(reading: &reader)
-            case 0xd7ccd60b11a3f7d6 where reader.key(key, is: "bridgevars"): m10 = try reader.readOptional(ARIJSON.self)
+            case 0x830f14081d4dd292 where reader.key(key, is: "id"): m0 = try String(reading: &reader)
+            case 0x4f58c332ed763332 where reader.key(key, is: "technology"): m1 = try String(reading: &reader)
+            case 0xeece25d161bb6ced where reader.key(key, is: "bridge_type"): m2 = try String(reading: &reader)
+            case 0x008862e55c4dde65 where reader.key(key, is: "bridge_class"): m3 = try String(reading: &reader)
+            case 0x34f62f1198091b4f where reader.key(key, is: "creator"): m4 = try String(reading: &reader)
+            case 0x600ebd0fe21025cf where reader.key(key, is: "name"): m5 = try String(reading: &reader)
+            case 0x2da1e57fc7122dce where reader.key(key, is: "channels"): m6 = try [String](reading: &reader)
+            case 0x2ac0868941fc20a7 where reader.key(key, is: "video_mode"): m7 = try reader.readOptional(String.self)
+            case 0x8dbdcef0890534c1 where reader.key(key, is: "video_source_id"): m8 = try reader.readOptional(String.self)
+            case 0x06fb95bc5a76ebda where reader.key(key, is: "creationtime"): m9 = try String(reading: &reader)
+            case 0x222827dddee8806d where reader.key(key, is: "bridgevars"): m10 = try reader.readOptional(ARIJSON.self)
             default: try reader.skipValue()
             }
         }

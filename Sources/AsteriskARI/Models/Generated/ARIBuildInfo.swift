@@ -36,12 +36,12 @@ extension ARIBuildInfo: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0x08b05507b5565e57 where reader.key(key, is: "os"): m0 = try String(reading: &reader)
-            case 0x52f8ab92f7c3fb18 where reader.key(key, is: "kernel"): m1 = try String(reading: &reader)
-            case 0xca45f46644ad8745 where reader.key(key, is: "options"): m2 = try String(reading: &reader)
-            case 0x385157cb98d7be6e where reader.key(key, is: "machine"): m3 = try String(reading: &reader)
-            case 0x855b516730a34339 where reader.key(key, is: "date"): m4 = try String(reading: &reader)
-            case 0x7d6780e4032b48f2 where reader.key(key, is: "user"): m5 = try String(reading: &reader)
+            case 0xa19e440837447674 where reader.key(key, is: "os"): m0 = try String(reading: &reader)
+            case 0xc51ca23441ce6fe4 where reader.key(key, is: "kernel"): m1 = try String(reading: &reader)
+            case 0x16073d893541ec5b where reader.key(key, is: "options"): m2 = try String(reading: &reader)
+            case 0x03c640bb38c9816d where reader.key(key, is: "machine"): m3 = try String(reading: &reader)
+            case 0x29ecc12418124635 where reader.key(key, is: "date"): m4 = try String(reading: &reader)
+            case 0x5fb3f79b4e42d39c where reader.key(key, is: "user"): m5 = try String(reading: &reader)
             default: try reader.skipValue()
             }
         }

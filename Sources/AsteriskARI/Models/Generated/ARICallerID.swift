@@ -20,8 +20,8 @@ extension ARICallerID: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0xc4bcadba8e631b86 where reader.key(key, is: "name"): m0 = try String(reading: &reader)
-            case 0x8031a80d73f6ebe0 where reader.key(key, is: "number"): m1 = try String(reading: &reader)
+            case 0x600ebd0fe21025cf where reader.key(key, is: "name"): m0 = try String(reading: &reader)
+            case 0x8fac16a4e8cf5d35 where reader.key(key, is: "number"): m1 = try String(reading: &reader)
             default: try reader.skipValue()
             }
         }

@@ -36,12 +36,12 @@ extension ARIConfigInfo: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0xc4bcadba8e631b86 where reader.key(key, is: "name"): m0 = try String(reading: &reader)
-            case 0xf5fed139ac3c4ae5 where reader.key(key, is: "default_language"): m1 = try String(reading: &reader)
-            case 0xd7d68dcc2c63c072 where reader.key(key, is: "max_channels"): m2 = try reader.readOptional(Int.self)
-            case 0xb6cfaf5fee968706 where reader.key(key, is: "max_open_files"): m3 = try reader.readOptional(Int.self)
-            case 0x3409f14a2d4c020a where reader.key(key, is: "max_load"): m4 = try reader.readOptional(Double.self)
-            case 0xef1672306f74176e where reader.key(key, is: "setid"): m5 = try ARISetId(reading: &reader)
+            case 0x600ebd0fe21025cf where reader.key(key, is: "name"): m0 = try String(reading: &reader)
+            case 0xac294ce2cfb1c627 where reader.key(key, is: "default_language"): m1 = try String(reading: &reader)
+            case 0x8122bcaec86c8c0a where reader.key(key, is: "max_channels"): m2 = try reader.readOptional(Int.self)
+            case 0x81a373454f94f651 where reader.key(key, is: "max_open_files"): m3 = try reader.readOptional(Int.self)
+            case 0xf3f6ba20aeca67f0 where reader.key(key, is: "max_load"): m4 = try reader.readOptional(Double.self)
+            case 0x36ab86c60fdb8e45 where reader.key(key, is: "setid"): m5 = try ARISetId(reading: &reader)
             default: try reader.skipValue()
             }
         }

@@ -20,8 +20,8 @@ extension ARIConfigTuple: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0x5102f7d238adbfef where reader.key(key, is: "attribute"): m0 = try String(reading: &reader)
-            case 0x7ce4fd9430e80cea where reader.key(key, is: "value"): m1 = try String(reading: &reader)
+            case 0x0168358305aa3906 where reader.key(key, is: "attribute"): m0 = try String(reading: &reader)
+            case 0xf90c41648efe3d64 where reader.key(key, is: "value"): m1 = try String(reading: &reader)
             default: try reader.skipValue()
             }
         }

@@ -28,10 +28,10 @@ extension ARIContactInfo: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0x4c4e90193dc8c6fd where reader.key(key, is: "uri"): m0 = try String(reading: &reader)
-            case 0x7226b678227617be where reader.key(key, is: "contact_status"): m1 = try String(reading: &reader)
-            case 0xe6fab319052257f1 where reader.key(key, is: "aor"): m2 = try String(reading: &reader)
-            case 0xfcf7c04fe5c4e3d1 where reader.key(key, is: "roundtrip_usec"): m3 = try reader.readOptional(String.self)
+            case 0xfb18ad7e9bc9fae9 where reader.key(key, is: "uri"): m0 = try String(reading: &reader)
+            case 0x34b7343f8908a6a7 where reader.key(key, is: "contact_status"): m1 = try String(reading: &reader)
+            case 0xe7f1e58cfd0487fd where reader.key(key, is: "aor"): m2 = try String(reading: &reader)
+            case 0x8ec1cf38175479a3 where reader.key(key, is: "roundtrip_usec"): m3 = try reader.readOptional(String.self)
             default: try reader.skipValue()
             }
         }

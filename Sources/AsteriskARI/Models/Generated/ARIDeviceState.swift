@@ -20,8 +20,8 @@ extension ARIDeviceState: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0xc4bcadba8e631b86 where reader.key(key, is: "name"): m0 = try String(reading: &reader)
-            case 0xee63aaad45b1b116 where reader.key(key, is: "state"): m1 = try String(reading: &reader)
+            case 0x600ebd0fe21025cf where reader.key(key, is: "name"): m0 = try String(reading: &reader)
+            case 0xde747261dfe64745 where reader.key(key, is: "state"): m1 = try String(reading: &reader)
             default: try reader.skipValue()
             }
         }

@@ -32,11 +32,11 @@ extension ARIDialplanCEP: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0x41c171b52673603c where reader.key(key, is: "context"): m0 = try String(reading: &reader)
-            case 0xfd4ed912a998c3f7 where reader.key(key, is: "exten"): m1 = try String(reading: &reader)
-            case 0xf5b6ea8c35ac1e89 where reader.key(key, is: "priority"): m2 = try Int(reading: &reader)
-            case 0xfea7b3d7608160a2 where reader.key(key, is: "app_name"): m3 = try String(reading: &reader)
-            case 0x964554082d8f3459 where reader.key(key, is: "app_data"): m4 = try String(reading: &reader)
+            case 0x4973987bbc664e4f where reader.key(key, is: "context"): m0 = try String(reading: &reader)
+            case 0x7ddb7fba603e65bf where reader.key(key, is: "exten"): m1 = try String(reading: &reader)
+            case 0x24f6d4661ad85805 where reader.key(key, is: "priority"): m2 = try Int(reading: &reader)
+            case 0x9780825bc68c944c where reader.key(key, is: "app_name"): m3 = try String(reading: &reader)
+            case 0xc462a2c1c68c944c where reader.key(key, is: "app_data"): m4 = try String(reading: &reader)
             default: try reader.skipValue()
             }
         }

@@ -28,10 +28,10 @@ extension ARIEndpoint: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0x62c9699c0c87678f where reader.key(key, is: "technology"): m0 = try String(reading: &reader)
-            case 0xb571c404c5b2fd35 where reader.key(key, is: "resource"): m1 = try String(reading: &reader)
-            case 0xee63aaad45b1b116 where reader.key(key, is: "state"): m2 = try reader.readOptional(String.self)
-            case 0x28935583af6b3b45 where reader.key(key, is: "channel_ids"): m3 = try [String](reading: &reader)
+            case 0x4f58c332ed763332 where reader.key(key, is: "technology"): m0 = try String(reading: &reader)
+            case 0x6e1a21aa4e117687 where reader.key(key, is: "resource"): m1 = try String(reading: &reader)
+            case 0xde747261dfe64745 where reader.key(key, is: "state"): m2 = try reader.readOptional(String.self)
+            case 0x4d2bf49c33e0941e where reader.key(key, is: "channel_ids"): m3 = try [String](reading: &reader)
             default: try reader.skipValue()
             }
         }

@@ -20,8 +20,8 @@ extension ARIFormatLangPair: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0xd2fd35287f0a935b where reader.key(key, is: "language"): m0 = try String(reading: &reader)
-            case 0x64db608eefff5c72 where reader.key(key, is: "format"): m1 = try String(reading: &reader)
+            case 0x1a45cd828a8f4b19 where reader.key(key, is: "language"): m0 = try String(reading: &reader)
+            case 0xc24d85f52a01a9ed where reader.key(key, is: "format"): m1 = try String(reading: &reader)
             default: try reader.skipValue()
             }
         }

@@ -44,14 +44,14 @@ extension ARILiveRecording: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0xc4bcadba8e631b86 where reader.key(key, is: "name"): m0 = try String(reading: &reader)
-            case 0x64db608eefff5c72 where reader.key(key, is: "format"): m1 = try String(reading: &reader)
-            case 0xe58cbd6439ae686d where reader.key(key, is: "target_uri"): m2 = try String(reading: &reader)
-            case 0xee63aaad45b1b116 where reader.key(key, is: "state"): m3 = try String(reading: &reader)
-            case 0x8af203ac9dd3208d where reader.key(key, is: "duration"): m4 = try reader.readOptional(Int.self)
-            case 0x85f726136b72c29e where reader.key(key, is: "talking_duration"): m5 = try reader.readOptional(Int.self)
-            case 0xeda44c667136b9a9 where reader.key(key, is: "silence_duration"): m6 = try reader.readOptional(Int.self)
-            case 0xb733af3b0d745380 where reader.key(key, is: "cause"): m7 = try reader.readOptional(String.self)
+            case 0x600ebd0fe21025cf where reader.key(key, is: "name"): m0 = try String(reading: &reader)
+            case 0xc24d85f52a01a9ed where reader.key(key, is: "format"): m1 = try String(reading: &reader)
+            case 0xedb8d1c1d66d34ab where reader.key(key, is: "target_uri"): m2 = try String(reading: &reader)
+            case 0xde747261dfe64745 where reader.key(key, is: "state"): m3 = try String(reading: &reader)
+            case 0x874e882ba2db8101 where reader.key(key, is: "duration"): m4 = try reader.readOptional(Int.self)
+            case 0xfe4b382ae5779a0f where reader.key(key, is: "talking_duration"): m5 = try reader.readOptional(Int.self)
+            case 0x0bde98514e28ef06 where reader.key(key, is: "silence_duration"): m6 = try reader.readOptional(Int.self)
+            case 0x8ee026d18149b7b5 where reader.key(key, is: "cause"): m7 = try reader.readOptional(String.self)
             default: try reader.skipValue()
             }
         }

@@ -28,10 +28,10 @@ extension ARILogChannel: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0xa5013e9ad5caeda4 where reader.key(key, is: "channel"): m0 = try String(reading: &reader)
-            case 0xa79439ef7bfa9c2d where reader.key(key, is: "type"): m1 = try String(reading: &reader)
-            case 0xc4d5696d6cc12c2f where reader.key(key, is: "status"): m2 = try String(reading: &reader)
-            case 0xe9e9746eca980f99 where reader.key(key, is: "configuration"): m3 = try String(reading: &reader)
+            case 0x38a1e07fc712254f where reader.key(key, is: "channel"): m0 = try String(reading: &reader)
+            case 0xe3b32118d0e850c5 where reader.key(key, is: "type"): m1 = try String(reading: &reader)
+            case 0xce48ecf1dfe6422c where reader.key(key, is: "status"): m2 = try String(reading: &reader)
+            case 0xe829038ddd84860c where reader.key(key, is: "configuration"): m3 = try String(reading: &reader)
             default: try reader.skipValue()
             }
         }

@@ -24,9 +24,9 @@ extension ARIMailbox: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0xc4bcadba8e631b86 where reader.key(key, is: "name"): m0 = try String(reading: &reader)
-            case 0x8e0aaaa28b554633 where reader.key(key, is: "old_messages"): m1 = try Int(reading: &reader)
-            case 0x3acb56095cf61926 where reader.key(key, is: "new_messages"): m2 = try Int(reading: &reader)
+            case 0x600ebd0fe21025cf where reader.key(key, is: "name"): m0 = try String(reading: &reader)
+            case 0x2c9002f3df433153 where reader.key(key, is: "old_messages"): m1 = try Int(reading: &reader)
+            case 0x96f854b68faeccf4 where reader.key(key, is: "new_messages"): m2 = try Int(reading: &reader)
             default: try reader.skipValue()
             }
         }

@@ -32,11 +32,11 @@ extension ARIModule: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0xc4bcadba8e631b86 where reader.key(key, is: "name"): m0 = try String(reading: &reader)
-            case 0x0cc44970c8397929 where reader.key(key, is: "description"): m1 = try String(reading: &reader)
-            case 0xd3670f58a138d108 where reader.key(key, is: "use_count"): m2 = try Int(reading: &reader)
-            case 0xc4d5696d6cc12c2f where reader.key(key, is: "status"): m3 = try String(reading: &reader)
-            case 0x6ca2bd53ee943cad where reader.key(key, is: "support_level"): m4 = try String(reading: &reader)
+            case 0x600ebd0fe21025cf where reader.key(key, is: "name"): m0 = try String(reading: &reader)
+            case 0x102381c1812e69df where reader.key(key, is: "description"): m1 = try String(reading: &reader)
+            case 0x1b6bd2eaf14a243f where reader.key(key, is: "use_count"): m2 = try Int(reading: &reader)
+            case 0xce48ecf1dfe6422c where reader.key(key, is: "status"): m3 = try String(reading: &reader)
+            case 0xac16587721a3aa65 where reader.key(key, is: "support_level"): m4 = try String(reading: &reader)
             default: try reader.skipValue()
             }
         }

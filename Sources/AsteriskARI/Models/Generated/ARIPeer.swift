@@ -32,11 +32,11 @@ extension ARIPeer: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0xd14841de48d8b9ac where reader.key(key, is: "peer_status"): m0 = try String(reading: &reader)
-            case 0xb733af3b0d745380 where reader.key(key, is: "cause"): m1 = try reader.readOptional(String.self)
-            case 0x1737f69e334c12b3 where reader.key(key, is: "address"): m2 = try reader.readOptional(String.self)
-            case 0x8c2cdb0da8933fa6 where reader.key(key, is: "port"): m3 = try reader.readOptional(String.self)
-            case 0x1e5485ef2e9f9384 where reader.key(key, is: "time"): m4 = try reader.readOptional(String.self)
+            case 0xffdb6142fb41939e where reader.key(key, is: "peer_status"): m0 = try String(reading: &reader)
+            case 0x8ee026d18149b7b5 where reader.key(key, is: "cause"): m1 = try reader.readOptional(String.self)
+            case 0x84649cbd50fab431 where reader.key(key, is: "address"): m2 = try reader.readOptional(String.self)
+            case 0xe82cdc62493591d1 where reader.key(key, is: "port"): m3 = try reader.readOptional(String.self)
+            case 0x7b53210ff93ac0c5 where reader.key(key, is: "time"): m4 = try reader.readOptional(String.self)
             default: try reader.skipValue()
             }
         }

@@ -36,12 +36,12 @@ extension ARIPlayback: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0x08b72e07b55c3ac0 where reader.key(key, is: "id"): m0 = try String(reading: &reader)
-            case 0xbdba0308a0647b8e where reader.key(key, is: "media_uri"): m1 = try String(reading: &reader)
-            case 0xdac257c011c8115e where reader.key(key, is: "next_media_uri"): m2 = try reader.readOptional(String.self)
-            case 0xe58cbd6439ae686d where reader.key(key, is: "target_uri"): m3 = try String(reading: &reader)
-            case 0xd2fd35287f0a935b where reader.key(key, is: "language"): m4 = try reader.readOptional(String.self)
-            case 0xee63aaad45b1b116 where reader.key(key, is: "state"): m5 = try String(reading: &reader)
+            case 0x830f14081d4dd292 where reader.key(key, is: "id"): m0 = try String(reading: &reader)
+            case 0x9004c463c233d2be where reader.key(key, is: "media_uri"): m1 = try String(reading: &reader)
+            case 0xc9d00b6321c1d872 where reader.key(key, is: "next_media_uri"): m2 = try reader.readOptional(String.self)
+            case 0xedb8d1c1d66d34ab where reader.key(key, is: "target_uri"): m3 = try String(reading: &reader)
+            case 0x1a45cd828a8f4b19 where reader.key(key, is: "language"): m4 = try reader.readOptional(String.self)
+            case 0xde747261dfe64745 where reader.key(key, is: "state"): m5 = try String(reading: &reader)
             default: try reader.skipValue()
             }
         }

@@ -20,8 +20,8 @@ extension ARIRESTHeader: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0xc4bcadba8e631b86 where reader.key(key, is: "name"): m0 = try String(reading: &reader)
-            case 0x7ce4fd9430e80cea where reader.key(key, is: "value"): m1 = try String(reading: &reader)
+            case 0x600ebd0fe21025cf where reader.key(key, is: "name"): m0 = try String(reading: &reader)
+            case 0xf90c41648efe3d64 where reader.key(key, is: "value"): m1 = try String(reading: &reader)
             default: try reader.skipValue()
             }
         }

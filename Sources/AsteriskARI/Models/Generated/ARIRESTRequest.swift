@@ -44,14 +44,14 @@ extension ARIRESTRequest: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0xa79439ef7bfa9c2d where reader.key(key, is: "type"): m0 = try String(reading: &reader)
-            case 0x773a523a4c729a79 where reader.key(key, is: "transaction_id"): m1 = try String(reading: &reader)
-            case 0x6a5477e85598b6ba where reader.key(key, is: "request_id"): m2 = try String(reading: &reader)
-            case 0x230c05e5fb0433b0 where reader.key(key, is: "method"): m3 = try String(reading: &reader)
-            case 0x4c4e90193dc8c6fd where reader.key(key, is: "uri"): m4 = try String(reading: &reader)
-            case 0xff81aca55d0d95df where reader.key(key, is: "content_type"): m5 = try reader.readOptional(String.self)
-            case 0xfa82dd36c997bb32 where reader.key(key, is: "query_strings"): m6 = try reader.readOptional([ARIRESTQueryStringParameter].self)
-            case 0x015e4d07985bd0b1 where reader.key(key, is: "message_body"): m7 = try reader.readOptional(String.self)
+            case 0xe3b32118d0e850c5 where reader.key(key, is: "type"): m0 = try String(reading: &reader)
+            case 0x057b0a19f3cfe190 where reader.key(key, is: "transaction_id"): m1 = try String(reading: &reader)
+            case 0xa058d97bb045ec1a where reader.key(key, is: "request_id"): m2 = try String(reading: &reader)
+            case 0x403e6fa5e6b323ba where reader.key(key, is: "method"): m3 = try String(reading: &reader)
+            case 0xfb18ad7e9bc9fae9 where reader.key(key, is: "uri"): m4 = try String(reading: &reader)
+            case 0x3f444210e60d56da where reader.key(key, is: "content_type"): m5 = try reader.readOptional(String.self)
+            case 0xa1c31605ea2186e5 where reader.key(key, is: "query_strings"): m6 = try reader.readOptional([ARIRESTQueryStringParameter].self)
+            case 0x3fe40aa40d7edde6 where reader.key(key, is: "message_body"): m7 = try reader.readOptional(String.self)
             default: try reader.skipValue()
             }
         }

@@ -28,10 +28,10 @@ extension ARIReferTo: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0x61360acbadea7324 where reader.key(key, is: "requested_destination"): m0 = try ARIRequiredDestination(reading: &reader)
-            case 0x085509dd0aa7fecb where reader.key(key, is: "destination_channel"): m1 = try reader.readOptional(ARIChannel.self)
-            case 0xf312e346f8cf4aac where reader.key(key, is: "connected_channel"): m2 = try reader.readOptional(ARIChannel.self)
-            case 0x9cdc3637e7ce0390 where reader.key(key, is: "bridge"): m3 = try reader.readOptional(ARIBridge.self)
+            case 0x3b506cf9cc29f409 where reader.key(key, is: "requested_destination"): m0 = try ARIRequiredDestination(reading: &reader)
+            case 0xff83198f2afe9689 where reader.key(key, is: "destination_channel"): m1 = try reader.readOptional(ARIChannel.self)
+            case 0x5d6b2779db3862a1 where reader.key(key, is: "connected_channel"): m2 = try reader.readOptional(ARIChannel.self)
+            case 0x0668ee9857aff5f9 where reader.key(key, is: "bridge"): m3 = try reader.readOptional(ARIBridge.self)
             default: try reader.skipValue()
             }
         }

@@ -24,9 +24,9 @@ extension ARIReferredBy: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0x6abf8f915e364384 where reader.key(key, is: "source_channel"): m0 = try ARIChannel(reading: &reader)
-            case 0xf312e346f8cf4aac where reader.key(key, is: "connected_channel"): m1 = try reader.readOptional(ARIChannel.self)
-            case 0x9cdc3637e7ce0390 where reader.key(key, is: "bridge"): m2 = try reader.readOptional(ARIBridge.self)
+            case 0xaf8a8465d6950110 where reader.key(key, is: "source_channel"): m0 = try ARIChannel(reading: &reader)
+            case 0x5d6b2779db3862a1 where reader.key(key, is: "connected_channel"): m1 = try reader.readOptional(ARIChannel.self)
+            case 0x0668ee9857aff5f9 where reader.key(key, is: "bridge"): m2 = try reader.readOptional(ARIBridge.self)
             default: try reader.skipValue()
             }
         }

@@ -24,9 +24,9 @@ extension ARIRequiredDestination: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0x77315d9907b32d63 where reader.key(key, is: "protocol_id"): m0 = try reader.readOptional(String.self)
-            case 0xde3699178fd9f0bf where reader.key(key, is: "destination"): m1 = try reader.readOptional(String.self)
-            case 0xcf6e3edb6e5b1008 where reader.key(key, is: "additional_protocol_params"): m2 = try reader.readOptional([ARIAdditionalParam].self)
+            case 0xdc025ce6bf341461 where reader.key(key, is: "protocol_id"): m0 = try reader.readOptional(String.self)
+            case 0x1586b4b2842e69df where reader.key(key, is: "destination"): m1 = try reader.readOptional(String.self)
+            case 0x0c43bf31c0336d5b where reader.key(key, is: "additional_protocol_params"): m2 = try reader.readOptional([ARIAdditionalParam].self)
             default: try reader.skipValue()
             }
         }

@@ -20,8 +20,8 @@ extension ARISetId: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0x7d6780e4032b48f2 where reader.key(key, is: "user"): m0 = try String(reading: &reader)
-            case 0xdc57e42946f6e08c where reader.key(key, is: "group"): m1 = try String(reading: &reader)
+            case 0x5fb3f79b4e42d39c where reader.key(key, is: "user"): m0 = try String(reading: &reader)
+            case 0xc603516cd6f38479 where reader.key(key, is: "group"): m1 = try String(reading: &reader)
             default: try reader.skipValue()
             }
         }

@@ -24,9 +24,9 @@ extension ARISound: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0x08b72e07b55c3ac0 where reader.key(key, is: "id"): m0 = try String(reading: &reader)
-            case 0xfa04f4ef1995407e where reader.key(key, is: "text"): m1 = try reader.readOptional(String.self)
-            case 0x602113e1cee955b3 where reader.key(key, is: "formats"): m2 = try [ARIFormatLangPair](reading: &reader)
+            case 0x830f14081d4dd292 where reader.key(key, is: "id"): m0 = try String(reading: &reader)
+            case 0xcfbb4c7f17711cc5 where reader.key(key, is: "text"): m1 = try reader.readOptional(String.self)
+            case 0x7d3484f52a01a83a where reader.key(key, is: "formats"): m2 = try [ARIFormatLangPair](reading: &reader)
             default: try reader.skipValue()
             }
         }

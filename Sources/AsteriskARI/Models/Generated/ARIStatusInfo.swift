@@ -20,8 +20,8 @@ extension ARIStatusInfo: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0x1ebab5b7c6a0f4fe where reader.key(key, is: "startup_time"): m0 = try String(reading: &reader)
-            case 0x6f29de1d57e39f11 where reader.key(key, is: "last_reload_time"): m1 = try String(reading: &reader)
+            case 0x33cd1337e264a22a where reader.key(key, is: "startup_time"): m0 = try String(reading: &reader)
+            case 0xaa3ab8fe99381234 where reader.key(key, is: "last_reload_time"): m1 = try String(reading: &reader)
             default: try reader.skipValue()
             }
         }

@@ -20,8 +20,8 @@ extension ARIStoredRecording: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0xc4bcadba8e631b86 where reader.key(key, is: "name"): m0 = try String(reading: &reader)
-            case 0x64db608eefff5c72 where reader.key(key, is: "format"): m1 = try String(reading: &reader)
+            case 0x600ebd0fe21025cf where reader.key(key, is: "name"): m0 = try String(reading: &reader)
+            case 0xc24d85f52a01a9ed where reader.key(key, is: "format"): m1 = try String(reading: &reader)
             default: try reader.skipValue()
             }
         }

@@ -20,8 +20,8 @@ extension ARISystemInfo: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0xbb62c62c9808ea37 where reader.key(key, is: "version"): m0 = try String(reading: &reader)
-            case 0x23fcfd6678e36712 where reader.key(key, is: "entity_id"): m1 = try String(reading: &reader)
+            case 0x7e33e9a956dce4ca where reader.key(key, is: "version"): m0 = try String(reading: &reader)
+            case 0x1368365eddba355f where reader.key(key, is: "entity_id"): m1 = try String(reading: &reader)
             default: try reader.skipValue()
             }
         }

@@ -28,10 +28,10 @@ extension ARITextMessage: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0x7f845078d7a5c0b5 where reader.key(key, is: "from"): m0 = try String(reading: &reader)
-            case 0x08c83907b56ac0a4 where reader.key(key, is: "to"): m1 = try String(reading: &reader)
-            case 0xcd4de79bc6c93295 where reader.key(key, is: "body"): m2 = try String(reading: &reader)
-            case 0xb28f9fa3f23f63c2 where reader.key(key, is: "variables"): m3 = try reader.readOptional(ARIJSON.self)
+            case 0xc6eda4238ef67387 where reader.key(key, is: "from"): m0 = try String(reading: &reader)
+            case 0x941e0e082bcc0893 where reader.key(key, is: "to"): m1 = try String(reading: &reader)
+            case 0xebfd6dce7e732593 where reader.key(key, is: "body"): m2 = try String(reading: &reader)
+            case 0x197429604c95e0a5 where reader.key(key, is: "variables"): m3 = try reader.readOptional(ARIJSON.self)
             default: try reader.skipValue()
             }
         }

@@ -16,7 +16,7 @@ extension ARIVariable: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0x7ce4fd9430e80cea where reader.key(key, is: "value"): m0 = try String(reading: &reader)
+            case 0xf90c41648efe3d64 where reader.key(key, is: "value"): m0 = try String(reading: &reader)
             default: try reader.skipValue()
             }
         }

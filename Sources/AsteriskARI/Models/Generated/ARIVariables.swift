@@ -16,7 +16,7 @@ extension ARIVariables: ARIJSONReadable {
         try reader.beginObject()
         while let key = try reader.nextMemberKey() {
             switch key.hash {
-            case 0xb28f9fa3f23f63c2 where reader.key(key, is: "variables"): m0 = try ARIJSON(reading: &reader)
+            case 0x197429604c95e0a5 where reader.key(key, is: "variables"): m0 = try ARIJSON(reading: &reader)
             default: try reader.skipValue()
             }
         }

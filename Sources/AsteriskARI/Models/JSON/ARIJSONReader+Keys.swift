@@ -1,50 +1,80 @@
+import Foundation
+
 /// Member names read without building strings: the generated readers switch on a name's hash and
 /// confirm the bytes, so matching a member costs one pass over its name.
 extension ARIJSONReader {
-    /// A member name as read: its FNV-1a hash, where its bytes are, and its text when it had escapes.
+    /// A member name as read: its FNV-1a hash and where its bytes are (a plain value, so reading a
+    /// member costs no reference counting).
     struct Key {
-        /// FNV-1a (64-bit) of the name's UTF-8 bytes, as `scripts/generate-ari-types.py` computes it.
+        /// ``ARIJSONReader/hash(_:length:)`` of the name's UTF-8 bytes (decoded), as `scripts/generate-ari-types.py` computes it.
         let hash: UInt64
+        /// The name's first byte, after the opening quote.
         let start: Int
+        /// The closing quote.
         let end: Int
-        /// The decoded name, only for a name written with escapes.
-        let decoded: String?
+        /// Whether the name is written with escapes (then its bytes are not its text).
+        let escaped: Bool
     }
 
-    /// FNV-1a's starting value and prime.
+    /// The hash's starting value and multiplier (FNV-1a's, applied to eight bytes at a time).
     static let hashOffset: UInt64 = 0xcbf2_9ce4_8422_2325
     static let hashPrime: UInt64 = 0x0000_0100_0000_01b3
+
+    /// The hash of `length` bytes at `start` (the generated readers switch on it): every eight bytes,
+    /// read little-endian with zeros after the last, are xored in and multiplied, then the length.
+    @inline(__always)
+    static func hash(_ start: UnsafeRawPointer, length: Int) -> UInt64 {
+        var hash = hashOffset
+        var offset = 0
+        while offset + 8 <= length {
+            hash = (hash ^ UInt64(littleEndian: start.loadUnaligned(fromByteOffset: offset, as: UInt64.self))) &* hashPrime
+            offset += 8
+        }
+        if offset < length {
+            var word: UInt64 = 0
+            for shift in 0..<(length - offset) {
+                word |= UInt64(start.load(fromByteOffset: offset + shift, as: UInt8.self)) << (8 * UInt64(shift))
+            }
+            hash = (hash ^ word) &* hashPrime
+        }
+        return (hash ^ UInt64(length)) &* hashPrime
+    }
+
+    /// ``hash(_:length:)`` of a string's UTF-8 bytes (what event types are dispatched on).
+    static func hash(of text: String) -> UInt64 {
+        var text = text
+        return text.withUTF8 { utf8 in utf8.baseAddress.map { hash($0, length: utf8.count) } ?? hash(UnsafeRawPointer(bitPattern: 1)!, length: 0) }
+    }
 
     /// The next member's name (its `:` consumed), or nil after the object's `}`.
     mutating func nextMemberKey() throws(Failure) -> Key? {
         guard try beginMember() else { return nil }
-        guard byte(at: index) == UInt8(ascii: "\"") else { throw failure("expected a string") }
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a string") }
         let start = index + 1
-        var position = start
-        var hash = Self.hashOffset
-        while let byte = byte(at: position), byte != UInt8(ascii: "\"") {
-            if byte == UInt8(ascii: "\\") || byte < 0x20 {
-                let decoded = try readString()
-                try endMember()
-                var slowHash = Self.hashOffset
-                for byte in decoded.utf8 { slowHash = (slowHash ^ UInt64(byte)) &* Self.hashPrime }
-                return Key(hash: slowHash, start: start, end: start, decoded: decoded)
-            }
-            hash = (hash ^ UInt64(byte)) &* Self.hashPrime
-            position += 1
+        let end = plainRunEnd(from: start)
+        guard end < bytes.count else { throw failure("a string is not closed") }
+        guard bytes[end] == UInt8(ascii: "\"") else {
+            let decoded = try readString()
+            let close = index - 1
+            try endMember()
+            return Key(hash: Self.hash(of: decoded), start: start, end: close, escaped: true)
         }
-        guard position < count else { throw failure("a string is not closed") }
-        index = position + 1
+        index = end + 1
         try endMember()
-        return Key(hash: hash, start: start, end: position, decoded: nil)
+        return Key(hash: Self.hash(bytes.baseAddress! + start, length: end - start), start: start, end: end, escaped: false)
     }
 
     /// Whether `key` is exactly `name`.
     func key(_ key: Key, is name: StaticString) -> Bool {
         name.withUTF8Buffer { expected in
-            if let decoded = key.decoded { return decoded.utf8.elementsEqual(expected) }
-            guard key.end - key.start == expected.count else { return false }
-            return (0..<expected.count).allSatisfy { byte(at: key.start + $0) == expected[$0] }
+            if key.escaped {
+                var copy = self
+                copy.index = key.start - 1
+                guard let decoded = try? copy.readString() else { return false }
+                return decoded.utf8.elementsEqual(expected)
+            }
+            guard key.end - key.start == expected.count, let base = bytes.baseAddress else { return false }
+            return memcmp(base + key.start, expected.baseAddress!, expected.count) == 0
         }
     }
 }

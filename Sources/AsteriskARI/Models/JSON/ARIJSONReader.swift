@@ -15,7 +15,7 @@ struct ARIJSONReader {
     /// How deeply arrays and objects may nest in free-form values.
     static let maximumDepth = 64
 
-    private let bytes: UnsafeRawBufferPointer
+    let bytes: UnsafeRawBufferPointer
     var index = 0
     private var depth = 0
 
@@ -114,95 +114,6 @@ struct ARIJSONReader {
     }
 
     // MARK: Scalars
-
-    /// A string value.
-    mutating func readString() throws(Failure) -> String {
-        guard peek() == UInt8(ascii: "\"") else { throw failure("expected a string") }
-        index += 1
-        let start = index
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-                index += 1
-                return text
-            }
-            if byte == UInt8(ascii: "\\") { return try readEscapedString(from: start) }
-            guard byte >= 0x20 else { throw failure("a control character inside a string") }
-            index += 1
-        }
-        throw failure("a string is not closed")
-    }
-
-    /// The rest of a string that has escapes, from its first byte at `start`.
-    private mutating func readEscapedString(from start: Int) throws(Failure) -> String {
-        var out = Array(bytes[start..<index])
-        while index < bytes.count {
-            let byte = bytes[index]
-            index += 1
-            switch byte {
-            case UInt8(ascii: "\""):
-                return String(decoding: out, as: UTF8.self)
-            case UInt8(ascii: "\\"):
-                guard index < bytes.count else { throw failure("a string is not closed") }
-                let escape = bytes[index]
-                index += 1
-                switch escape {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "f"): out.append(0x0C)
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "t"): out.append(0x09)
-                case UInt8(ascii: "u"): try appendUnicodeEscape(to: &out)
-                default: throw failure("an unknown escape in a string")
-                }
-            default:
-                guard byte >= 0x20 else { throw failure("a control character inside a string") }
-                out.append(byte)
-            }
-        }
-        throw failure("a string is not closed")
-    }
-
-    /// `\uXXXX` (a surrogate pair as two of them) as UTF-8.
-    private mutating func appendUnicodeEscape(to out: inout [UInt8]) throws(Failure) {
-        out.append(contentsOf: UTF8.encode(try readUnicodeEscape())!)
-    }
-
-    /// The scalar of `\uXXXX` (a surrogate pair as two of them), its `\u` already consumed.
-    private mutating func readUnicodeEscape() throws(Failure) -> Unicode.Scalar {
-        var scalar = try readHex4()
-        if (0xD800..<0xDC00).contains(scalar) {
-            guard matches("\\u") else { throw failure("a lone surrogate in a string") }
-            index += 2
-            let low = try readHex4()
-            guard (0xDC00..<0xE000).contains(low) else { throw failure("a lone surrogate in a string") }
-            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-        } else if (0xDC00..<0xE000).contains(scalar) {
-            throw failure("a lone surrogate in a string")
-        }
-        guard let value = Unicode.Scalar(scalar) else { throw failure("an invalid \\u escape") }
-        return value
-    }
-
-    private mutating func readHex4() throws(Failure) -> UInt32 {
-        guard index + 4 <= bytes.count else { throw failure("a short \\u escape") }
-        var value: UInt32 = 0
-        for _ in 0..<4 {
-            let byte = bytes[index]
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: throw failure("a bad \\u escape")
-            }
-            value = value << 4 | UInt32(digit)
-            index += 1
-        }
-        return value
-    }
 
     /// A whole number (a number with a fraction or exponent must still be whole, as `JSONDecoder` requires).
     mutating func readInt() throws(Failure) -> Int {
@@ -336,38 +247,12 @@ struct ARIJSONReader {
         }
     }
 
-    /// Steps over a string, with the checks of ``readString()`` but without building it.
-    private mutating func skipString() throws(Failure) {
-        guard peek() == UInt8(ascii: "\"") else { throw failure("expected a string") }
-        index += 1
-        while index < bytes.count {
-            let byte = bytes[index]
-            index += 1
-            if byte == UInt8(ascii: "\"") { return }
-            if byte == UInt8(ascii: "\\") {
-                guard index < bytes.count else { break }
-                let escape = bytes[index]
-                index += 1
-                switch escape {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-                    UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                    continue
-                case UInt8(ascii: "u"): _ = try readUnicodeEscape()
-                default: throw failure("an unknown escape in a string")
-                }
-            } else {
-                guard byte >= 0x20 else { throw failure("a control character inside a string") }
-            }
-        }
-        throw failure("a string is not closed")
-    }
-
     // MARK: Bytes
 
     /// The next byte after whitespace (not consumed). Inlined: it runs before every token, and
     /// Asterisk's JSON has no whitespace between tokens, so the fast path is one comparison.
     @inline(__always)
-    private mutating func peek() -> UInt8? {
+    mutating func peek() -> UInt8? {
         guard index < bytes.count else { return nil }
         let byte = bytes[index]
         if byte > 0x20 { return byte }
@@ -383,7 +268,7 @@ struct ARIJSONReader {
         }
     }
 
-    private func matches(_ word: StaticString) -> Bool {
+    func matches(_ word: StaticString) -> Bool {
         let count = word.utf8CodeUnitCount
         guard index + count <= bytes.count else { return false }
         return word.withUTF8Buffer { expected in

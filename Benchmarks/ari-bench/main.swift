@@ -4,18 +4,21 @@
 //   ari-bench serve PORT API_DOCS_DIR EVENTS_JSONL COUNT   fake ARI on 127.0.0.1:PORT; every events WebSocket of
 //                                                          app "bench" gets COUNT recorded events, then BenchDone
 //   ari-bench events PORT                                  decode events until BenchDone; prints events/s
+//   ari-bench raw PORT                                     the same messages as undecoded text (framing only)
 //   ari-bench rest PORT REQUESTS CONCURRENCY [--on-client-loop]
 //                                                          GET /asterisk/info REQUESTS times; prints round trips/s
 //                                                          (with the flag, the workers run on ARIClient.taskExecutor)
+//   ari-bench decode EVENTS_JSONL ROUNDS                   ARIEvent.decode over the recorded messages in process
 import AsteriskARI
 import AsteriskTesting
 import Foundation
 
 let arguments = CommandLine.arguments
-guard arguments.count >= 3, let port = Int(arguments[2]) else {
-    print("usage: ari-bench serve PORT API_DOCS EVENTS COUNT | events PORT | rest PORT REQUESTS CONCURRENCY")
+guard arguments.count >= 3 else {
+    print("usage: ari-bench serve PORT API_DOCS EVENTS COUNT | events PORT | raw PORT | rest PORT REQUESTS CONCURRENCY | decode EVENTS ROUNDS")
     exit(2)
 }
+let port = Int(arguments[2]) ?? 0
 
 func client() -> ARIClient {
     ARIClient(configuration: .init(baseURL: "http://127.0.0.1:\(port)/ari", credentials: .basic("bench", "bench")))
@@ -77,6 +80,38 @@ case "rest":
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     try await ari.shutdown()
     print("RESULT client=swift-asterisk\(onClientLoop ? "-on-client-loop" : "") requests=\(requests) seconds=\(String(format: "%.3f", seconds)) requests_per_s=\(Int(Double(requests) / seconds))")
+case "decode":
+    // In-process: ARIEvent.decode over the recorded messages, no sockets (for A/B of the JSON readers).
+    guard arguments.count >= 4, let rounds = Int(arguments[3]) else { exit(2) }
+    let lines = try String(contentsOfFile: arguments[2], encoding: .utf8).split(separator: "\n")
+    let messages = lines.compactMap { line -> Data? in
+        guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
+        return (object["data"] as? String).map { Data($0.utf8) }
+    }
+    let clock = ContinuousClock()
+    let start = clock.now
+    var decoded = 0
+    for _ in 0..<rounds {
+        for message in messages where (try? ARIEvent.decode(message)) != nil { decoded += 1 }
+    }
+    let elapsed = clock.now - start
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    print("RESULT mode=decode events=\(decoded) seconds=\(String(format: "%.3f", seconds)) ns_per_event=\(Int(seconds * 1e9 / Double(max(decoded, 1))))")
+case "raw":
+    let ari = client()
+    let subscription = try await ari.events(apps: ["bench"], reconnect: .disabled)
+    let clock = ContinuousClock()
+    var start: ContinuousClock.Instant?
+    var count = 0
+    for try await message in subscription.rawMessages {
+        if start == nil { start = clock.now }
+        if message.utf8.count < 30 && message.contains("BenchDone") { break }
+        count += 1
+    }
+    let seconds = start.map { clock.now - $0 }.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } ?? 0
+    subscription.close()
+    try await ari.shutdown()
+    print("RESULT client=raw events=\(count) seconds=\(String(format: "%.3f", seconds)) events_per_s=\(Int(Double(count) / max(seconds, 1e-9)))")
 default:
     print("unknown mode \(arguments[1])")
     exit(2)

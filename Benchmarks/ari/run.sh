@@ -22,6 +22,7 @@ trap 'kill $server 2>/dev/null' EXIT
 sleep 1
 echo "# $(date -u +%FT%TZ) events=$events requests=$requests concurrency=$concurrency cores=$(nproc)"
 printf 'ari-events swift-asterisk %s\n' "$($bench events $port | grep RESULT)"
+printf 'ari-events swift-asterisk %s\n' "$($bench raw $port | grep RESULT)"
 printf 'ari-events aioari         %s\n' "$("$venv/bin/python" Benchmarks/ari/aioari_peer.py events $port | grep RESULT)"
 printf 'ari-rest   swift-asterisk %s\n' "$($bench rest $port $requests $concurrency | grep RESULT)"
 printf 'ari-rest   swift-asterisk %s\n' "$($bench rest $port $requests $concurrency --on-client-loop | grep RESULT)"

@@ -154,8 +154,8 @@ def reader_extension(swift_name, props, models, kind):
     for number, (_, _, swift, _) in enumerate(members):
         lines.append("        var m%d: %s?" % (number, swift))
     lines.append("        try reader.beginObject()")
-    lines.append("        while let key = try reader.nextMemberKey() {")
     if members:
+        lines.append("        while let key = try reader.nextMemberKey() {")
         lines.append("            switch key.hash {")
         for number, (key, _, swift, required) in enumerate(members):
             read = "try %s(reading: &reader)" % swift if required else "try reader.readOptional(%s.self)" % swift
@@ -163,6 +163,7 @@ def reader_extension(swift_name, props, models, kind):
         lines.append("            default: try reader.skipValue()")
         lines.append("            }")
     else:
+        lines.append("        while try reader.nextMemberKey() != nil {")
         lines.append("            try reader.skipValue()")
     lines.append("        }")
     for number, (key, _, _, required) in enumerate(members):
@@ -409,7 +410,7 @@ def resource_source(resource, apis, models):
             for p in ordered:
                 swift = camel(p["name"])
                 args.append("%s: %s%s" % (declared(swift), param_type(p), "" if p.get("required") else "? = nil"))
-                forwards.append("%s: %s" % (declared(swift), declared(swift)))
+                forwards.append("%s: %s" % (label(swift), declared(swift)))
             response = response_type(op.get("responseClass"), models)
             call = "client.send(ARIOperations.%s.%s(%s))" % (type_name, declared(op["nickname"]), ", ".join(forwards))
             lines.append("")

@@ -7,7 +7,7 @@ public struct ARIDialed: Codable, Sendable, Hashable {
 extension ARIDialed: ARIJSONReadable {
     init(reading reader: inout ARIJSONReader) throws(ARIJSONReader.Failure) {
         try reader.beginObject()
-        while let key = try reader.nextMemberKey() {
+        while try reader.nextMemberKey() != nil {
             try reader.skipValue()
         }
         self.init()

@@ -21,7 +21,7 @@ public struct ARIChannelsResource: Sendable {
     /// `POST /channels`.
     @discardableResult
     public func originate(endpoint: String, `extension`: String? = nil, context: String? = nil, priority: Int? = nil, label: String? = nil, app: String? = nil, appArgs: String? = nil, callerID: String? = nil, timeout: Int? = nil, variables: [String: String]? = nil, channelID: String? = nil, otherChannelID: String? = nil, originator: String? = nil, formats: String? = nil) async throws(ARIError) -> ARIChannel {
-        try await client.send(ARIOperations.Channels.originate(endpoint: endpoint, `extension`: `extension`, context: context, priority: priority, label: label, app: app, appArgs: appArgs, callerID: callerID, timeout: timeout, variables: variables, channelID: channelID, otherChannelID: otherChannelID, originator: originator, formats: formats))
+        try await client.send(ARIOperations.Channels.originate(endpoint: endpoint, extension: `extension`, context: context, priority: priority, label: label, app: app, appArgs: appArgs, callerID: callerID, timeout: timeout, variables: variables, channelID: channelID, otherChannelID: otherChannelID, originator: originator, formats: formats))
     }
 
     /// `POST /channels/create`.
@@ -39,7 +39,7 @@ public struct ARIChannelsResource: Sendable {
     /// `POST /channels/{channelId}`.
     @discardableResult
     public func originateWithId(channelID: String, endpoint: String, `extension`: String? = nil, context: String? = nil, priority: Int? = nil, label: String? = nil, app: String? = nil, appArgs: String? = nil, callerID: String? = nil, timeout: Int? = nil, variables: [String: String]? = nil, otherChannelID: String? = nil, originator: String? = nil, formats: String? = nil) async throws(ARIError) -> ARIChannel {
-        try await client.send(ARIOperations.Channels.originateWithId(channelID: channelID, endpoint: endpoint, `extension`: `extension`, context: context, priority: priority, label: label, app: app, appArgs: appArgs, callerID: callerID, timeout: timeout, variables: variables, otherChannelID: otherChannelID, originator: originator, formats: formats))
+        try await client.send(ARIOperations.Channels.originateWithId(channelID: channelID, endpoint: endpoint, extension: `extension`, context: context, priority: priority, label: label, app: app, appArgs: appArgs, callerID: callerID, timeout: timeout, variables: variables, otherChannelID: otherChannelID, originator: originator, formats: formats))
     }
 
     /// `DELETE /channels/{channelId}`.
@@ -49,7 +49,7 @@ public struct ARIChannelsResource: Sendable {
 
     /// `POST /channels/{channelId}/continue`.
     public func continueInDialplan(channelID: String, context: String? = nil, `extension`: String? = nil, priority: Int? = nil, label: String? = nil) async throws(ARIError) {
-        _ = try await client.send(ARIOperations.Channels.continueInDialplan(channelID: channelID, context: context, `extension`: `extension`, priority: priority, label: label))
+        _ = try await client.send(ARIOperations.Channels.continueInDialplan(channelID: channelID, context: context, extension: `extension`, priority: priority, label: label))
     }
 
     /// `POST /channels/{channelId}/move`.

@@ -61,8 +61,9 @@ public final class ARIEventSubscription: AsyncSequence, Sendable {
     public var rawMessages: ARIRawMessageStream { ARIRawMessageStream(stream: stream) }
 
     /// Events of one type only, for example `subscription.events(of: ARIStasisStartEvent.self)`.
+    /// Messages of other types are recognised by their `type` and skipped without being decoded.
     public func events<Event: ARITypedEvent>(of type: Event.Type) -> ARIEventStream<Event> {
-        ARIEventStream(subscription: self) { $0.payload as? Event }
+        ARIEventStream(subscription: self, onlyType: Event.eventType) { $0.payload as? Event }
     }
 
     /// Iterates a subscription, decoding each message as it is taken.
@@ -70,10 +71,13 @@ public final class ARIEventSubscription: AsyncSequence, Sendable {
         var base: AsyncThrowingStream<Item, any Error>.Iterator
         let logger: Logger
         var pending = ArraySlice<ByteBuffer>()
+        /// When set, messages whose `type` is another are skipped undecoded.
+        let onlyType: String?
 
-        init(base: AsyncThrowingStream<Item, any Error>.Iterator, logger: Logger) {
+        init(base: AsyncThrowingStream<Item, any Error>.Iterator, logger: Logger, onlyType: String? = nil) {
             self.base = base
             self.logger = logger
+            self.onlyType = onlyType
         }
 
         /// The next event or marker; nil when the stream ended; throws the error that ended it.
@@ -87,9 +91,11 @@ public final class ARIEventSubscription: AsyncSequence, Sendable {
             while true {
                 while let buffer = pending.popFirst() {
                     do {
-                        return .event(try buffer.withUnsafeReadableBytes { (bytes: UnsafeRawBufferPointer) throws(ARIError) in
-                            try ARIEvent.decode(bytes: bytes)
-                        })
+                        let event = try buffer.withUnsafeReadableBytes { (bytes: UnsafeRawBufferPointer) throws(ARIError) -> ARIEvent? in
+                            if let onlyType, try ARIEventTypeProbe.type(of: bytes) != onlyType { return nil }
+                            return try ARIEvent.decode(bytes: bytes)
+                        }
+                        if let event { return .event(event) }
                     } catch {
                         logger.warning("ARI message skipped", metadata: ["asterisk.error": "\(error)"])
                     }
@@ -107,10 +113,15 @@ public final class ARIEventSubscription: AsyncSequence, Sendable {
 /// Events of an ``ARIEventSubscription`` (markers skipped), optionally narrowed to one type.
 public struct ARIEventStream<Event: Sendable>: AsyncSequence, Sendable {
     let subscription: ARIEventSubscription
+    /// The only `type` worth decoding, when the stream is narrowed to one.
+    var onlyType: String? = nil
     let transform: @Sendable (ARIEvent) -> Event?
 
     /// Starts iterating.
-    public func makeAsyncIterator() -> Iterator { Iterator(base: subscription.makeAsyncIterator(), transform: transform) }
+    public func makeAsyncIterator() -> Iterator {
+        let base = subscription.stream.makeAsyncIterator()
+        return Iterator(base: ARIEventSubscription.Iterator(base: base, logger: subscription.source.logger, onlyType: onlyType), transform: transform)
+    }
 
     /// Iterates the events.
     public struct Iterator: AsyncIteratorProtocol {

@@ -60,6 +60,29 @@ struct ARIEventSubscriptionTests {
         await server.stop()
     }
 
+    /// A stream of one type skips other messages by their `type` alone: broken messages of other
+    /// types, garbage and a `type` that is not the first member change nothing about what arrives.
+    @Test func eventsOfOneTypeSkipOtherMessagesUndecoded() async throws {
+        let server = try await FakeARIServer.start()
+        let ari = client(server)
+        let subscription = try await ari.events(apps: ["narrow"])
+        let channel = String(decoding: try JSONSerialization.data(withJSONObject: FakeARIServer.sampleChannel(id: "n-1")), as: UTF8.self)
+        server.emitRaw(#"{"type":"ChannelCreated","channel":{"id":7}}"#)
+        server.emitRaw("not json at all")
+        server.emitRaw(#"{"cause":16,"cause_txt":"Normal Clearing","channel":"# + channel + #","type":"ChannelDestroyed","application":"narrow"}"#)
+        server.emitRaw(#"{"type":"ChannelVarset","variable":"A","value":"1","application":"narrow"}"#)
+        server.emit(["type": "ChannelDestroyed", "cause": 17, "cause_txt": "User busy", "channel": FakeARIServer.sampleChannel(id: "n-2")], app: "narrow")
+        var destroyed = subscription.events(of: ARIChannelDestroyedEvent.self).makeAsyncIterator()
+        let first = try await destroyed.next()
+        #expect(first?.cause == 16 && first?.channel.id == "n-1")
+        let second = try await destroyed.next()
+        #expect(second?.cause == 17 && second?.channel.id == "n-2")
+        subscription.close()
+        #expect(try await destroyed.next() == nil)
+        try await ari.shutdown()
+        await server.stop()
+    }
+
     @Test func badCredentialsAndMissingAppsAreTypedErrors() async throws {
         let server = try await FakeARIServer.start()
         let wrong = client(server, credentials: .basic("app", "wrong"))

@@ -3,10 +3,10 @@ import Foundation
 /// Member names read without building strings: the generated readers switch on a name's hash and
 /// confirm the bytes, so matching a member costs one pass over its name.
 extension ARIJSONReader {
-    /// A member name as read: its FNV-1a hash and where its bytes are (a plain value, so reading a
+    /// A member name as read: its hash and where its bytes are (a plain value, so reading a
     /// member costs no reference counting).
     struct Key {
-        /// ``ARIJSONReader/hash(_:length:)`` of the name's UTF-8 bytes (decoded), as `scripts/generate-ari-types.py` computes it.
+        /// ``ARIJSONReader/hash(_:)`` of the name's UTF-8 bytes (decoded), as `scripts/generate-ari-types.py` computes it.
         let hash: UInt64
         /// The name's first byte, after the opening quote.
         let start: Int
@@ -20,30 +20,33 @@ extension ARIJSONReader {
     static let hashOffset: UInt64 = 0xcbf2_9ce4_8422_2325
     static let hashPrime: UInt64 = 0x0000_0100_0000_01b3
 
-    /// The hash of `length` bytes at `start` (the generated readers switch on it): every eight bytes,
-    /// read little-endian with zeros after the last, are xored in and multiplied, then the length.
+    /// The hash of `bytes` (the generated readers switch on it): every eight bytes, read little-endian
+    /// with zeros after the last, are xored in and multiplied, then the length.
     @inline(__always)
-    static func hash(_ start: UnsafeRawPointer, length: Int) -> UInt64 {
+    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         var hash = hashOffset
-        var offset = 0
-        while offset + 8 <= length {
-            hash = (hash ^ UInt64(littleEndian: start.loadUnaligned(fromByteOffset: offset, as: UInt64.self))) &* hashPrime
-            offset += 8
-        }
-        if offset < length {
-            var word: UInt64 = 0
-            for shift in 0..<(length - offset) {
-                word |= UInt64(start.load(fromByteOffset: offset + shift, as: UInt8.self)) << (8 * UInt64(shift))
+        let count = bytes.count
+        if let start = bytes.baseAddress {
+            var offset = 0
+            while offset + 8 <= count {
+                hash = (hash ^ UInt64(littleEndian: start.loadUnaligned(fromByteOffset: offset, as: UInt64.self))) &* hashPrime
+                offset += 8
             }
-            hash = (hash ^ word) &* hashPrime
+            if offset < count {
+                var word: UInt64 = 0
+                for shift in 0..<(count - offset) {
+                    word |= UInt64(start.load(fromByteOffset: offset + shift, as: UInt8.self)) << (8 * UInt64(shift))
+                }
+                hash = (hash ^ word) &* hashPrime
+            }
         }
-        return (hash ^ UInt64(length)) &* hashPrime
+        return (hash ^ UInt64(count)) &* hashPrime
     }
 
-    /// ``hash(_:length:)`` of a string's UTF-8 bytes (what event types are dispatched on).
+    /// ``hash(_:)`` of a string's UTF-8 bytes (what event types are dispatched on).
     static func hash(of text: String) -> UInt64 {
         var text = text
-        return text.withUTF8 { utf8 in utf8.baseAddress.map { hash($0, length: utf8.count) } ?? hash(UnsafeRawPointer(bitPattern: 1)!, length: 0) }
+        return text.withUTF8 { hash(UnsafeRawBufferPointer($0)) }
     }
 
     /// The next member's name (its `:` consumed), or nil after the object's `}`.
@@ -61,7 +64,7 @@ extension ARIJSONReader {
         }
         index = end + 1
         try endMember()
-        return Key(hash: Self.hash(bytes.baseAddress! + start, length: end - start), start: start, end: end, escaped: false)
+        return Key(hash: Self.hash(UnsafeRawBufferPointer(start: bytes.baseAddress! + start, count: end - start)), start: start, end: end, escaped: false)
     }
 
     /// Whether `key` is exactly `name`.
@@ -73,8 +76,9 @@ extension ARIJSONReader {
                 guard let decoded = try? copy.readString() else { return false }
                 return decoded.utf8.elementsEqual(expected)
             }
-            guard key.end - key.start == expected.count, let base = bytes.baseAddress else { return false }
-            return memcmp(base + key.start, expected.baseAddress!, expected.count) == 0
+            guard key.end - key.start == expected.count else { return false }
+            guard let base = bytes.baseAddress, let name = expected.baseAddress else { return expected.isEmpty }
+            return memcmp(base + key.start, name, expected.count) == 0
         }
     }
 }

@@ -92,8 +92,9 @@ public final class ARIEventSubscription: AsyncSequence, Sendable {
                 while let buffer = pending.popFirst() {
                     do {
                         let event = try buffer.withUnsafeReadableBytes { (bytes: UnsafeRawBufferPointer) throws(ARIError) -> ARIEvent? in
-                            if let onlyType, try ARIEventTypeProbe.type(of: bytes) != onlyType { return nil }
-                            return try ARIEvent.decode(bytes: bytes)
+                            guard let onlyType else { return try ARIEvent.decode(bytes: bytes) }
+                            let type = try ARIEventTypeProbe.type(of: bytes)
+                            return type == onlyType ? try ARIEvent.decode(bytes: bytes, type: type) : nil
                         }
                         if let event { return .event(event) }
                     } catch {

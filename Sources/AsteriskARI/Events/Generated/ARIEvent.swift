@@ -107,7 +107,11 @@ public indirect enum ARIEvent: Sendable, Hashable {
 
     /// Decodes one message from its bytes (the WebSocket path: no copy).
     static func decode(bytes: UnsafeRawBufferPointer) throws(ARIError) -> ARIEvent {
-        let type = try ARIEventTypeProbe.type(of: bytes)
+        try decode(bytes: bytes, type: ARIEventTypeProbe.type(of: bytes))
+    }
+
+    /// Decodes one message whose `type` has already been read.
+    static func decode(bytes: UnsafeRawBufferPointer, type: String) throws(ARIError) -> ARIEvent {
         if let event = try? typed(bytes, type: type) { return event }
         return .unknown(type: type, json: try ARIEventTypeProbe.raw(bytes))
     }

@@ -24,6 +24,31 @@ func client() -> ARIClient {
     ARIClient(configuration: .init(baseURL: "http://127.0.0.1:\(port)/ari", credentials: .basic("bench", "bench")))
 }
 
+/// The consumer's tally: messages counted, from the first one's arrival.
+@MainActor final class Tally {
+    var counted = 0
+    var firstArrival: ContinuousClock.Instant?
+
+    /// Counts one message (the first starts the clock).
+    func add() {
+        if firstArrival == nil { firstArrival = ContinuousClock.now }
+        counted += 1
+    }
+}
+
+/// Subscribes to app "bench", lets `consume` count messages until `BenchDone`, prints the rate.
+@MainActor func countUntilDone(label: String, _ consume: (ARIEventSubscription, Tally) async throws -> Void) async throws {
+    let ari = client()
+    let subscription = try await ari.events(apps: ["bench"], reconnect: .disabled)
+    let tally = Tally()
+    try await consume(subscription, tally)
+    let elapsed = tally.firstArrival.map { ContinuousClock.now - $0 } ?? .zero
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    subscription.close()
+    try await ari.shutdown()
+    print("RESULT client=\(label) events=\(tally.counted) seconds=\(String(format: "%.3f", seconds)) events_per_s=\(Int(Double(tally.counted) / max(seconds, 1e-9)))")
+}
+
 switch arguments[1] {
 case "serve":
     guard arguments.count >= 6, let count = Int(arguments[5]) else { exit(2) }
@@ -42,20 +67,12 @@ case "serve":
         while server.registeredApps.contains("bench") { try await Task.sleep(for: .milliseconds(10)) }
     }
 case "events":
-    let ari = client()
-    let subscription = try await ari.events(apps: ["bench"], reconnect: .disabled)
-    let clock = ContinuousClock()
-    var start: ContinuousClock.Instant?
-    var count = 0
-    for try await event in subscription.events {
-        if start == nil { start = clock.now }
-        if case .unknown(let type, _) = event, type == "BenchDone" { break }
-        count += 1
+    try await countUntilDone(label: "swift-asterisk") { subscription, tally in
+        for try await event in subscription.events {
+            if case .unknown(let type, _) = event, type == "BenchDone" { return }
+            tally.add()
+        }
     }
-    let seconds = start.map { clock.now - $0 }.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } ?? 0
-    subscription.close()
-    try await ari.shutdown()
-    print("RESULT client=swift-asterisk events=\(count) seconds=\(String(format: "%.3f", seconds)) events_per_s=\(Int(Double(count) / max(seconds, 1e-9)))")
 case "rest":
     guard arguments.count >= 5, let requests = Int(arguments[3]), let concurrency = Int(arguments[4]) else { exit(2) }
     let onClientLoop = arguments.contains("--on-client-loop")
@@ -98,20 +115,12 @@ case "decode":
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     print("RESULT mode=decode events=\(decoded) seconds=\(String(format: "%.3f", seconds)) ns_per_event=\(Int(seconds * 1e9 / Double(max(decoded, 1))))")
 case "raw":
-    let ari = client()
-    let subscription = try await ari.events(apps: ["bench"], reconnect: .disabled)
-    let clock = ContinuousClock()
-    var start: ContinuousClock.Instant?
-    var count = 0
-    for try await message in subscription.rawMessages {
-        if start == nil { start = clock.now }
-        if message.utf8.count < 30 && message.contains("BenchDone") { break }
-        count += 1
+    try await countUntilDone(label: "raw") { subscription, tally in
+        for try await message in subscription.rawMessages {
+            if message.utf8.count < 30 && message.contains("BenchDone") { return }
+            tally.add()
+        }
     }
-    let seconds = start.map { clock.now - $0 }.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } ?? 0
-    subscription.close()
-    try await ari.shutdown()
-    print("RESULT client=raw events=\(count) seconds=\(String(format: "%.3f", seconds)) events_per_s=\(Int(Double(count) / max(seconds, 1e-9)))")
 default:
     print("unknown mode \(arguments[1])")
     exit(2)

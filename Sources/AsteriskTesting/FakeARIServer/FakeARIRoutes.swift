@@ -11,7 +11,6 @@ extension FakeARIServer {
 
     /// Records an (HTTP or WebSocket) request and answers it, emitting the events it causes before the answer.
     func respond(to request: FakeARIRequest, authorized: Bool) -> FakeARIResponse {
-        let query = request.query
         let (handlers, failure) = state.withLockedValue { state -> ([@Sendable (FakeARIRequest) -> FakeARIResponse?], Int?) in
             if state.recordsRequests { state.requests.append(request) }
             var failure: Int?

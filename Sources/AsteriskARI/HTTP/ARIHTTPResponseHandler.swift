@@ -38,7 +38,8 @@ final class ARIHTTPResponseHandler: ChannelInboundHandler {
         var timeout: Scheduled<Void>?
         var status: Int?
         var keepAlive = true
-        var body: ByteBuffer
+        /// The body so far: the first chunk as it came (usually the only one), later ones appended.
+        var body: ByteBuffer?
     }
 
     private let maxResponseSize: Int
@@ -68,7 +69,7 @@ final class ARIHTTPResponseHandler: ChannelInboundHandler {
         let scheduled = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) { [self] in
             fail(number, ARIError(.timeout, "no answer within \(timeout)"))
         }
-        pending = Pending(number: number, completion: completion, timeout: scheduled, body: context.channel.allocator.buffer(capacity: 0))
+        pending = Pending(number: number, completion: completion, timeout: scheduled)
         var head = HTTPRequestHead(version: .http1_1, method: request.method, uri: request.target, headers: request.headers)
         if let body = request.body {
             head.headers.replaceOrAdd(name: "Content-Length", value: String(body.readableBytes))
@@ -108,15 +109,15 @@ final class ARIHTTPResponseHandler: ChannelInboundHandler {
             pending?.status = Int(head.status.code)
             pending?.keepAlive = head.isKeepAlive
         case .body(var chunk):
-            guard (pending?.body.readableBytes ?? 0) + chunk.readableBytes <= maxResponseSize else {
+            guard (pending?.body?.readableBytes ?? 0) + chunk.readableBytes <= maxResponseSize else {
                 return failAndClose(context, ARIError(.malformedResponse, "the answer's body is larger than \(maxResponseSize) bytes"))
             }
-            pending?.body.writeBuffer(&chunk)
+            if pending?.body == nil { pending?.body = chunk } else { pending?.body?.writeBuffer(&chunk) }
         case .end:
             guard let current = pending, let status = current.status else {
                 return failAndClose(context, ARIError(.malformedResponse, "the answer ended before its status line"))
             }
-            finish(.success(ARIHTTPResponse(status: status, body: current.body, keepAlive: current.keepAlive)))
+            finish(.success(ARIHTTPResponse(status: status, body: current.body ?? ByteBuffer(), keepAlive: current.keepAlive)))
             if !current.keepAlive {
                 isClosed = true
                 context.close(promise: nil)

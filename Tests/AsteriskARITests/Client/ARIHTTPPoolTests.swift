@@ -143,6 +143,10 @@ struct ARIHTTPPoolTests {
                 return .send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + String(repeating: "400\r\n" + String(repeating: "x", count: 1024) + "\r\n", count: 64), thenClose: false)
             case "/ari/asterisk/ping?case=garbage":
                 return .send("HELLO THERE\r\n\r\n", thenClose: false)
+            case "/ari/asterisk/ping?case=pieces":
+                let pieces = [#"{"asterisk_id":"02:fc","#, #""ping":"po"#, #"ng","timestamp":"2026-12-07T00:00:00.000+0000"}"#]
+                let chunks = pieces.map { String($0.utf8.count, radix: 16) + "\r\n" + $0 + "\r\n" }.joined()
+                return .send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks + "0\r\n\r\n", thenClose: false)
             case "/ari/asterisk/ping?case=continue":
                 return .send("HTTP/1.1 100 Continue\r\n\r\n" + ok, thenClose: false)
             case "/ari/asterisk/ping?case=cut":
@@ -159,6 +163,11 @@ struct ARIHTTPPoolTests {
         let continued = ARIRequest<ARIAsteriskPing>(
             "GET", "/asterisk/ping", query: [URLQueryItem(name: "case", value: "continue")], operation: "asterisk.ping")
         #expect(try await ari.send(continued).ping == "pong")
+        // A body in several chunks is joined whole.
+        let pieces = ARIRequest<ARIAsteriskPing>(
+            "GET", "/asterisk/ping", query: [URLQueryItem(name: "case", value: "pieces")], operation: "asterisk.ping")
+        let joined = try await ari.send(pieces)
+        #expect(joined.ping == "pong" && joined.asteriskID == "02:fc")
         for (name, code) in cases {
             let request = ARIRequest<ARIAsteriskPing>(
                 "GET", "/asterisk/ping", query: [URLQueryItem(name: "case", value: name)], operation: "asterisk.ping")

@@ -93,6 +93,41 @@ struct ARIJSONReaderTests {
         }
     }
 
+    /// Member names are found and hashed in one pass, eight bytes at a time, when there are eight
+    /// bytes left to read; otherwise the general path reads them. Either way a name's hash is the
+    /// hash of its text, and a name with an escape or a control character is handled as before.
+    @Test func memberNamesHashAsTheirTextAtEveryLengthAndDistanceFromTheEnd() throws {
+        let specials = ["", #"\""#, #"\u0041"#, "é", "\u{7F}"]
+        for length in 0..<20 {
+            for special in specials {
+                let name = String(repeating: "n", count: length) + special
+                let text = #"{""# + name + #"":1"#
+                let decoded = try #require(try JSONDecoder().decode([String: Int].self, from: Data((text + "}").utf8)).keys.first)
+                for padding in 0..<10 {
+                    let bytes = Array((text + String(repeating: " ", count: padding) + "}").utf8)
+                    let (read, next) = try firstMemberKey(bytes)
+                    let key = try #require(read)
+                    #expect(next == UInt8(ascii: "1"))
+                    #expect(key.hash == ARIJSONReader.hash(of: decoded), "\(text.debugDescription) + \(padding)")
+                    #expect(bytes[key.end] == UInt8(ascii: "\""), "\(text.debugDescription) + \(padding)")
+                }
+            }
+            // A control character in a name is an error wherever it is.
+            let control = Array((#"{""# + String(repeating: "n", count: length) + "\u{1F}" + #"":1}"#).utf8)
+            #expect(throws: ARIJSONReader.Failure.self) { _ = try firstMemberKey(control) }
+        }
+    }
+
+    /// The first member name of an object, and the byte after its `:`.
+    private func firstMemberKey(_ bytes: [UInt8]) throws -> (ARIJSONReader.Key?, UInt8?) {
+        try bytes.withUnsafeBytes { raw in
+            var reader = ARIJSONReader(raw)
+            try reader.beginObject()
+            let key = try reader.nextMemberKey()
+            return (key, reader.peek())
+        }
+    }
+
     @Test func wholeNumbersFollowJSONDecoder() throws {
         func int(_ text: String) throws -> Int { try Array(text.utf8).withUnsafeBytes { try ARIJSONReader.read(Int.self, from: $0) } }
         #expect(try int("-9007199254740993") == -9_007_199_254_740_993)

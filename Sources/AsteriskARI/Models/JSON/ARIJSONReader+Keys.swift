@@ -54,6 +54,11 @@ extension ARIJSONReader {
         guard try beginMember() else { return nil }
         guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a string") }
         let start = index + 1
+        if let (end, hash) = plainKeyRun(from: start) {
+            index = end + 1
+            try endMember()
+            return Key(hash: hash, start: start, end: end, escaped: false)
+        }
         let end = plainRunEnd(from: start)
         guard end < bytes.count else { throw failure("a string is not closed") }
         guard bytes[end] == UInt8(ascii: "\"") else {
@@ -65,6 +70,37 @@ extension ARIJSONReader {
         index = end + 1
         try endMember()
         return Key(hash: Self.hash(UnsafeRawBufferPointer(start: bytes.baseAddress! + start, count: end - start)), start: start, end: end, escaped: false)
+    }
+
+    /// The common case of a member name, in one pass: where its closing quote is and the name's
+    /// ``hash(_:)``, hashing each eight bytes as they are searched. Nil when the name has an escape
+    /// or a control character, or is too near the end of the bytes for whole-word reads (the
+    /// caller then takes the general path).
+    @inline(__always)
+    func plainKeyRun(from start: Int) -> (end: Int, hash: UInt64)? {
+        guard let base = bytes.baseAddress else { return nil }
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        var hash = Self.hashOffset
+        var position = start
+        while position + 8 <= bytes.count {
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+            let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
+            let marks = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
+            let found = marks & highs
+            if found != 0 {
+                let used = found.trailingZeroBitCount / 8
+                let end = position + used
+                guard base.load(fromByteOffset: end, as: UInt8.self) == UInt8(ascii: "\"") else { return nil }
+                if used > 0 {
+                    let tail = word & (UInt64.max >> UInt64(64 - 8 * used))
+                    hash = (hash ^ tail) &* Self.hashPrime
+                }
+                return (end, (hash ^ UInt64(end - start)) &* Self.hashPrime)
+            }
+            hash = (hash ^ word) &* Self.hashPrime
+            position += 8
+        }
+        return nil
     }
 
     /// Whether `key` is exactly `name`.

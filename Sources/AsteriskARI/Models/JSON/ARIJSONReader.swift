@@ -47,6 +47,7 @@ struct ARIJSONReader {
     }
 
     /// Steps over the `,` before a member (or the object's `}`: then false).
+    @inline(__always)
     mutating func beginMember() throws(Failure) -> Bool {
         guard let byte = peek() else { throw failure("an object is not closed") }
         if byte == UInt8(ascii: "}") {
@@ -66,6 +67,7 @@ struct ARIJSONReader {
     }
 
     /// Steps over the `:` after a member's name.
+    @inline(__always)
     mutating func endMember() throws(Failure) {
         guard peek() == UInt8(ascii: ":") else { throw failure("expected ':'") }
         index += 1

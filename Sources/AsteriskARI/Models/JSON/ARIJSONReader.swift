@@ -61,7 +61,8 @@ struct ARIJSONReader {
         } else {
             guard byte == UInt8(ascii: ",") else { throw failure("expected ',' or '}'") }
             index += 1
-            skipWhitespace()
+            // Asterisk writes no whitespace between tokens: the call is only made when there is some.
+            if index < bytes.count, bytes[index] <= 0x20 { skipWhitespace() }
         }
         return true
     }

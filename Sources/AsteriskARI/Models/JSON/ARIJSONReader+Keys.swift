@@ -79,14 +79,11 @@ extension ARIJSONReader {
     @inline(__always)
     func plainKeyRun(from start: Int) -> (end: Int, hash: UInt64)? {
         guard let base = bytes.baseAddress else { return nil }
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         var hash = Self.hashOffset
         var position = start
         while position + 8 <= bytes.count {
             let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: position, as: UInt64.self))
-            let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
-            let marks = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
-            let found = marks & highs
+            let found = Self.runEndMarks(word)
             if found != 0 {
                 let used = found.trailingZeroBitCount / 8
                 let end = position + used

@@ -3,18 +3,14 @@ extension ARIJSONReader {
     /// The position of the first byte at or after `position` that ends a string's plain run — a `"`,
     /// a `\` or a control character — or `count` when there is none.
     ///
-    /// Eight bytes at a time: each test marks the high bit of the bytes that match (the lowest
-    /// marked byte is exact; a borrow can only mark bytes above it, which are never used).
+    /// Eight bytes at a time (``runEndMarks(_:)``), the last few one by one.
     @inline(__always)
     func plainRunEnd(from position: Int) -> Int {
         guard let base = bytes.baseAddress else { return position }
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         var position = position
         while position + 8 <= bytes.count {
             let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: position, as: UInt64.self))
-            let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
-            let marks = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
-            let found = marks & highs
+            let found = Self.runEndMarks(word)
             if found != 0 { return position + found.trailingZeroBitCount / 8 }
             position += 8
         }
@@ -24,6 +20,16 @@ extension ARIJSONReader {
             position += 1
         }
         return position
+    }
+
+    /// The high bit of each byte of `word` (eight string bytes, little-endian) that may end a plain
+    /// run: a `"`, a `\` or a control character. The lowest marked byte is exact; a borrow can only
+    /// mark bytes above it, which are never used.
+    @inline(__always)
+    static func runEndMarks(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
+        return (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)) & highs
     }
 
     /// A string value.

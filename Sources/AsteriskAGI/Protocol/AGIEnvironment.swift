@@ -28,8 +28,12 @@ public struct AGIEnvironment: Sendable, Hashable {
 
     /// The value of `name` (`agi_channel` or `channel`), or nil when absent.
     public subscript(name: String) -> String? {
-        let wanted = name.hasPrefix("agi_") ? name : "agi_" + name
-        return entries.first { $0.name == wanted }?.value
+        if name.hasPrefix("agi_") { return entries.first { $0.name == name }?.value }
+        // Compared without building "agi_" + name (an allocation for names of twelve bytes or more).
+        let count = name.utf8.count + 4
+        return entries.first { entry in
+            entry.name.utf8.count == count && entry.name.hasPrefix("agi_") && entry.name.utf8.dropFirst(4).elementsEqual(name.utf8)
+        }?.value
     }
 
     /// `agi_arg_1` … `agi_arg_N` in numeric order.

@@ -33,6 +33,8 @@ struct AGIEnvironmentTests {
         #expect(env.channel?.hasPrefix("Local/fast@agi-test") == true)
         #expect(env.callerIDNumber == "5551234")
         #expect(env["agi_callerid"] == env["callerid"])
+        #expect(env["network_script"] == env["agi_network_script"] && env["network_script"]?.hasPrefix("demo") == true)
+        #expect(env["script"] == nil && env["gi_network_script"] == nil && env["agi_"] == nil)
         #expect(env.request?.hasPrefix("agi://127.0.0.1:4573/demo") == true)
     }
 

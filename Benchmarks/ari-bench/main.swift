@@ -24,6 +24,11 @@ func client() -> ARIClient {
     ARIClient(configuration: .init(baseURL: "http://127.0.0.1:\(port)/ari", credentials: .basic("bench", "bench")))
 }
 
+/// A duration as seconds.
+func inSeconds(_ elapsed: Duration) -> Double {
+    Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+}
+
 /// The consumer's tally: messages counted, from the first one's arrival.
 @MainActor final class Tally {
     var counted = 0
@@ -43,7 +48,7 @@ func client() -> ARIClient {
     let tally = Tally()
     try await consume(subscription, tally)
     let elapsed = tally.firstArrival.map { ContinuousClock.now - $0 } ?? .zero
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    let seconds = inSeconds(elapsed)
     subscription.close()
     try await ari.shutdown()
     print("RESULT client=\(label) events=\(tally.counted) seconds=\(String(format: "%.3f", seconds)) events_per_s=\(Int(Double(tally.counted) / max(seconds, 1e-9)))")
@@ -94,7 +99,7 @@ case "rest":
         try await group.waitForAll()
     }
     let elapsed = clock.now - start
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    let seconds = inSeconds(elapsed)
     try await ari.shutdown()
     print("RESULT client=swift-asterisk\(onClientLoop ? "-on-client-loop" : "") requests=\(requests) seconds=\(String(format: "%.3f", seconds)) requests_per_s=\(Int(Double(requests) / seconds))")
 case "decode":
@@ -112,7 +117,7 @@ case "decode":
         for message in messages where (try? ARIEvent.decode(message)) != nil { decoded += 1 }
     }
     let elapsed = clock.now - start
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    let seconds = inSeconds(elapsed)
     print("RESULT mode=decode events=\(decoded) seconds=\(String(format: "%.3f", seconds)) ns_per_event=\(Int(seconds * 1e9 / Double(max(decoded, 1))))")
 case "raw":
     try await countUntilDone(label: "raw") { subscription, tally in

@@ -52,7 +52,12 @@ public final class ARIEventSubscription: AsyncSequence, Sendable {
     public func close() { source.close() }
 
     /// Starts iterating.
-    public func makeAsyncIterator() -> Iterator { Iterator(base: stream.makeAsyncIterator(), logger: source.logger) }
+    public func makeAsyncIterator() -> Iterator { makeAsyncIterator(onlyType: nil) }
+
+    /// An iterator that, given `onlyType`, skips messages of other types undecoded.
+    func makeAsyncIterator(onlyType: String?) -> Iterator {
+        Iterator(base: stream.makeAsyncIterator(), logger: source.logger, onlyType: onlyType)
+    }
 
     /// Events only (markers are skipped).
     public var events: ARIEventStream<ARIEvent> { ARIEventStream(subscription: self) { $0 } }
@@ -120,8 +125,7 @@ public struct ARIEventStream<Event: Sendable>: AsyncSequence, Sendable {
 
     /// Starts iterating.
     public func makeAsyncIterator() -> Iterator {
-        let base = subscription.stream.makeAsyncIterator()
-        return Iterator(base: ARIEventSubscription.Iterator(base: base, logger: subscription.source.logger, onlyType: onlyType), transform: transform)
+        Iterator(base: subscription.makeAsyncIterator(onlyType: onlyType), transform: transform)
     }
 
     /// Iterates the events.

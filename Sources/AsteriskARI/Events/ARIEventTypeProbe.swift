@@ -3,22 +3,28 @@ import Foundation
 /// Reads an event message's `type` without decoding the whole message first.
 enum ARIEventTypeProbe {
     /// The `type` of a message.
+    ///
+    /// Members before `type` are stepped over without building their names, and reading stops at the
+    /// first string `type`: the message is checked in full by whoever decodes it (a message of a type
+    /// nobody asked for is skipped unread, as with the leading `type` of ``leadingType(of:)``).
     /// - Throws: ``ARIError`` `.malformedEvent` when the message is not a JSON object with a string `type`.
     static func type(of bytes: UnsafeRawBufferPointer) throws(ARIError) -> String {
         if let type = leadingType(of: bytes) { return type }
         var reader = ARIJSONReader(bytes)
-        var type: String?
         do {
             try reader.beginObject()
-            while let key = try reader.nextKey() {
-                if key == "type" { type = try reader.readOptional(String.self) } else { try reader.skipValue() }
+            while let key = try reader.nextMemberKey() {
+                guard reader.key(key, is: "type") else {
+                    try reader.skipValue()
+                    continue
+                }
+                if let type = try reader.readOptional(String.self) { return type }
             }
             try reader.finish()
         } catch {
             throw ARIError(.malformedEvent, "the message is not a JSON object with a string type: \(error)")
         }
-        guard let type else { throw ARIError(.malformedEvent, "the message has no type") }
-        return type
+        throw ARIError(.malformedEvent, "the message has no type")
     }
 
     /// ``type(of:)-(UnsafeRawBufferPointer)`` for `Data`.

@@ -62,4 +62,19 @@ struct ARIEventTypeProbeTests {
         #expect(try ARIEventTypeProbe.type(of: Data(#"{"x":1,"type":"StasisEnd"}"#.utf8)) == "StasisEnd")
         #expect(try ARIEventTypeProbe.type(of: Data(#"{"type":"Odd\"Name"}"#.utf8)) == #"Odd"Name"#)
     }
+
+    @Test func aLaterTypeIsFoundPastMembersOfEveryKind() throws {
+        let before = #"{"variable":"X","n":-1.5e3,"soft":true,"none":null,"list":[1,{"type":"Inner"}],"channel":{"type":"Nested"},"#
+        #expect(try ARIEventTypeProbe.type(of: Data((before + #""type":"ChannelVarset"}"#).utf8)) == "ChannelVarset")
+        // A name written with an escape is still `type`; a null `type` is no type.
+        #expect(try ARIEventTypeProbe.type(of: Data(#"{"x":1,"ty\u0070e":"Escaped"}"#.utf8)) == "Escaped")
+        #expect(try ARIEventTypeProbe.type(of: Data(#"{"type":null,"x":1,"type":"Second"}"#.utf8)) == "Second")
+        // Reading stops at the type: what follows is checked by the decoder, which calls it malformed.
+        let truncated = Data(#"{"cause":16,"type":"ChannelHangupRequest","timestamp":"#.utf8)
+        #expect(try ARIEventTypeProbe.type(of: truncated) == "ChannelHangupRequest")
+        #expect(throws: ARIError.self) { try ARIEvent.decode(truncated) }
+        for bad in [#"{"x":1}"#, #"{"type":null}"#, #"{"x":1,"type":7}"#, #"{"x":tru,"type":"A"}"#, #"["type"]"#, #"{"x":"#, ""] {
+            #expect(throws: ARIError.self, "\(bad)") { try ARIEventTypeProbe.type(of: Data(bad.utf8)) }
+        }
+    }
 }

@@ -61,7 +61,14 @@ final class ARIEventConnection: Sendable {
         deliver: @escaping @Sendable (ARIWebSocketHandler.Output) -> Void
     ) throws -> ARIEventConnection {
         let handler = ARIWebSocketHandler(maxMessageSize: maxMessageSize, pingInterval: pingInterval, masksFrames: masksFrames, deliver: deliver)
-        try channel.pipeline.syncOperations.addHandler(handler)
+        // The handler reads frames from bytes itself: it goes in front of the decoder that NIO's upgrade
+        // added (which then never sees a byte), behind the frame encoder it writes through.
+        let pipeline = channel.pipeline.syncOperations
+        if let decoder = try? pipeline.handler(type: ByteToMessageHandler<WebSocketFrameDecoder>.self) {
+            try pipeline.addHandler(handler, position: .before(decoder))
+        } else {
+            try pipeline.addHandler(handler)
+        }
         let context = try channel.pipeline.syncOperations.context(handler: handler)
         return ARIEventConnection(
             channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop),

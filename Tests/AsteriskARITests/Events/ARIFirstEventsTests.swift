@@ -1,5 +1,4 @@
 import AsteriskTesting
-import Crypto
 import Foundation
 import NIOCore
 import NIOPosix
@@ -23,8 +22,8 @@ private final class EagerUpgradeHandler: ChannelInboundHandler {
         guard request.contains("\r\n\r\n"), let keyLine = request.split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("sec-websocket-key:") })
         else { return }
         let key = keyLine.dropFirst("sec-websocket-key:".count).trimmingCharacters(in: .whitespaces)
-        let accept = Data(Insecure.SHA1.hash(data: Data((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").utf8))).base64EncodedString()
-        var out = context.channel.allocator.buffer(string: "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: \(accept)\r\n\r\n")
+        var out = context.channel.allocator.buffer(
+            string: "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: \(webSocketAcceptValue(for: key))\r\n\r\n")
         for message in messages {
             let payload = Array(message.utf8)
             out.writeInteger(UInt8(0x81))

@@ -97,8 +97,9 @@ struct ARIWebSocketFrameReader {
     /// Gathers a split frame from the bytes of the latest read, and hands it out once whole.
     private mutating func completePartial() throws(Failure) -> Frame? {
         guard gather(upTo: 2) else { return nil }
-        guard gather(upTo: Self.headerLength(in: partial)) else { return nil }
-        let header = try header(in: partial)!
+        // Checked as soon as its first two bytes are here, whole or not (as in a single read).
+        let headerIsHere = gather(upTo: Self.headerLength(in: partial))
+        guard let header = try header(in: partial), headerIsHere else { return nil }
         partial.reserveCapacity(header.frameLength)
         guard gather(upTo: header.frameLength) else { return nil }
         let frame = Self.frame(header, from: partial)

@@ -94,24 +94,32 @@ public final class ARIEventSubscription: AsyncSequence, Sendable {
         /// hopping to another executor for each one.
         public mutating func next(isolation actor: isolated (any Actor)?) async throws -> ARIStreamElement? {
             while true {
-                while let buffer = pending.popFirst() {
-                    do {
-                        let event = try buffer.withUnsafeReadableBytes { (bytes: UnsafeRawBufferPointer) throws(ARIError) -> ARIEvent? in
-                            guard let onlyType else { return try ARIEvent.decode(bytes: bytes) }
-                            let type = try ARIEventTypeProbe.type(of: bytes)
-                            return type == onlyType ? try ARIEvent.decode(bytes: bytes, type: type) : nil
-                        }
-                        if let event { return .event(event) }
-                    } catch {
-                        logger.warning("ARI message skipped", metadata: ["asterisk.error": "\(error)"])
-                    }
-                }
+                if let event = nextBufferedEvent() { return .event(event) }
                 guard let item = try await base.next(isolation: actor) else { return nil }
                 switch item {
                 case .marker(let marker): return marker
                 case .messages(let buffers): pending = buffers
                 }
             }
+        }
+
+        /// The next event among the messages already taken from the stream (skipping those of another
+        /// type, and those that do not decode, with a warning); nil when none is left. Synchronous, so
+        /// the iterators built on this one read a burst without an `async` call per event.
+        mutating func nextBufferedEvent() -> ARIEvent? {
+            while let buffer = pending.popFirst() {
+                do {
+                    let event = try buffer.withUnsafeReadableBytes { (bytes: UnsafeRawBufferPointer) throws(ARIError) -> ARIEvent? in
+                        guard let onlyType else { return try ARIEvent.decode(bytes: bytes) }
+                        let type = try ARIEventTypeProbe.type(of: bytes)
+                        return type == onlyType ? try ARIEvent.decode(bytes: bytes, type: type) : nil
+                    }
+                    if let event { return event }
+                } catch {
+                    logger.warning("ARI message skipped", metadata: ["asterisk.error": "\(error)"])
+                }
+            }
+            return nil
         }
     }
 }
@@ -140,10 +148,13 @@ public struct ARIEventStream<Event: Sendable>: AsyncSequence, Sendable {
 
         /// ``next()`` on the caller's actor, without a hop per event.
         public mutating func next(isolation actor: isolated (any Actor)?) async throws -> Event? {
-            while let element = try await base.next(isolation: actor) {
+            while true {
+                while let event = base.nextBufferedEvent() {
+                    if let value = transform(event) { return value }
+                }
+                guard let element = try await base.next(isolation: actor) else { return nil }
                 if case .event(let event) = element, let value = transform(event) { return value }
             }
-            return nil
         }
     }
 }

@@ -14,7 +14,7 @@ struct ARIEventSubscriptionTests {
         let server = try await FakeARIServer.start()
         let ari = client(server)
         let subscription = try await ari.events(apps: ["ivr", "queue"])
-        #expect(server.registeredApps.sorted() == ["ivr", "queue"])
+        #expect(try await TestTiming.eventually { server.registeredApps.sorted() == ["ivr", "queue"] })
         server.emit(["type": "StasisStart", "args": ["a"], "channel": FakeARIServer.sampleChannel(id: "c1")], app: "ivr")
         server.emit(["type": "SomethingNew", "detail": 1], app: "queue")
         server.emit(["type": "ChannelDtmfReceived", "digit": "5", "duration_ms": 100, "channel": FakeARIServer.sampleChannel(id: "c1")], app: "other")
@@ -95,7 +95,8 @@ struct ARIEventSubscriptionTests {
         }
         let ari = client(server, credentials: .apiKey("app", "secret"))
         let viaKey = try await ari.events(apps: ["keyed"])
-        #expect(server.registeredApps == ["keyed"])
+        // The server completes its side of the upgrade after the client has seen the `101`.
+        #expect(try await TestTiming.eventually { server.registeredApps == ["keyed"] })
         viaKey.close()
         do {
             _ = try await ari.events(apps: [])
@@ -135,7 +136,8 @@ struct ARIEventSubscriptionTests {
             Issue.record("expected reconnected")
             return
         }
-        #expect(server.registeredApps == ["ivr"])
+        // The server completes its side of the upgrade after the client has seen the `101`.
+        #expect(try await TestTiming.eventually { server.registeredApps == ["ivr"] })
         server.emit(["type": "ChannelDtmfReceived", "digit": "1", "duration_ms": 80, "channel": FakeARIServer.sampleChannel(id: "c")], app: "ivr")
         guard case .event(.channelDtmfReceived(let dtmf))? = try await iterator.next() else {
             Issue.record("expected an event after reconnecting")
@@ -170,7 +172,8 @@ struct ARIEventSubscriptionTests {
             Issue.record("expected reconnected once Asterisk is back")
             return
         }
-        #expect(server.registeredApps == ["ivr"])
+        // The server completes its side of the upgrade after the client has seen the `101`.
+        #expect(try await TestTiming.eventually { server.registeredApps == ["ivr"] })
         subscription.close()
         try await ari.shutdown()
         await server.stop()

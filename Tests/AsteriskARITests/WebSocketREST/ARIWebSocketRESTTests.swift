@@ -160,7 +160,7 @@ struct ARIWebSocketRESTTests {
         async let first = ari.send(ARIOperations.Asterisk.ping())
         async let second = ari.send(ARIOperations.Asterisk.ping())
         _ = try await (first, second)
-        #expect(server.registeredApps == ["rest"])
+        #expect(try await TestTiming.eventually { server.registeredApps == ["rest"] })
         #expect(server.eventSocketCount == 1)
         let events = try await ari.events(apps: ["rest"])
         _ = try await TestTiming.eventually(within: .seconds(1), every: .milliseconds(5)) { server.eventSocketCount == 1 }

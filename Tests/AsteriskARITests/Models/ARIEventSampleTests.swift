@@ -63,6 +63,33 @@ struct ARIEventTypeProbeTests {
         #expect(try ARIEventTypeProbe.type(of: Data(#"{"type":"Odd\"Name"}"#.utf8)) == #"Odd"Name"#)
     }
 
+    @Test func aTypeIsReadAsItsTextWhereverAndHoweverItIsWritten() throws {
+        let messages = [
+            (#"{"type":"ChannelHangupRequest","cause":16}"#, "ChannelHangupRequest"),
+            (#"{"cause":16,"type":"ChannelHangupRequest"}"#, "ChannelHangupRequest"),
+            (#"{"cause":16,"ty\u0070e":"Channel\u0048angupRequest"}"#, "ChannelHangupRequest"),
+            (#"{"type":"Odd\"Name"}"#, #"Odd"Name"#),
+            (#"{"x":1,"type":"Ünïcode"}"#, "Ünïcode"),
+            (#"{"type":""}"#, ""),
+        ]
+        for (message, text) in messages {
+            #expect(try ARIEventTypeProbe.type(of: Data(message.utf8)) == text, "\(message)")
+        }
+        // The typed dispatch goes by the name, escapes or not.
+        for message in [
+            #"{"ty\u0070e":"Channel\u0048angupRequest","channel":\#(Self.channel)}"#,
+            #"{"cause":1,"type":"ChannelHangupRequest","channel":\#(Self.channel)}"#,
+        ] {
+            guard case .channelHangupRequest = try ARIEvent.decode(Data(message.utf8)) else {
+                Issue.record("not dispatched by its type: \(message)")
+                continue
+            }
+        }
+    }
+
+    /// A channel as Asterisk writes it.
+    static let channel = #"{"id":"c1","name":"PJSIP/1-1","state":"Up","protocol_id":"","accountcode":"","language":"en","caller":{"name":"","number":"1"},"connected":{"name":"","number":""},"dialplan":{"context":"default","exten":"s","priority":1,"app_name":"Stasis","app_data":"x"},"creationtime":"2026-11-23T04:16:33.306+0000"}"#
+
     @Test func aLaterTypeIsFoundPastMembersOfEveryKind() throws {
         let before = #"{"variable":"X","n":-1.5e3,"soft":true,"none":null,"list":[1,{"type":"Inner"}],"channel":{"type":"Nested"},"#
         #expect(try ARIEventTypeProbe.type(of: Data((before + #""type":"ChannelVarset"}"#).utf8)) == "ChannelVarset")

@@ -77,7 +77,7 @@ struct FastAGIFloodTests {
         #expect(server.activeSessions == 0)
         #expect(calls.values.allSatisfy { $0 == "whole" })
         // The server still serves a proper call.
-        let record = try await FakeAGICaller.call(port: server.port, script: "after", timeout: .seconds(10))
+        let record = try await FakeAGICaller.call(port: server.port, script: "after", timeout: TestTiming.scaled(.seconds(10)))
         #expect(record.commands.map(\.line) == ["ANSWER"])
         if StressScale.isFull, let before, let after = ResidentMemory.bytes() { #expect(after - before < 64 << 20) }
         await server.shutdown()
@@ -97,7 +97,7 @@ struct FastAGIFloodTests {
         let closed = try await rawCall(port: server.port, bytes: bytes, waitForClose: true)
         #expect(closed, "\(label): the server must close the connection")
         #expect(calls.values.isEmpty || calls.values.allSatisfy { $0 == "nul" }, "\(label): the handler ran on garbage")
-        let record = try await FakeAGICaller.call(port: server.port, script: "after", timeout: .seconds(10))
+        let record = try await FakeAGICaller.call(port: server.port, script: "after", timeout: TestTiming.scaled(.seconds(10)))
         #expect(record.commands.map(\.line) == ["ANSWER"], "\(label): the server stopped serving")
         await server.shutdown()
     }

@@ -259,7 +259,7 @@ extension AstctlProcessSuites {
             }.value
             var record: FakeAGICallRecord?
             for _ in 0..<200 where record == nil {
-                record = try? await FakeAGICaller.call(port: port, script: "anything?a=1", timeout: .seconds(5))
+                record = try? await FakeAGICaller.call(port: port, script: "anything?a=1", timeout: TestTiming.scaled(.seconds(5)))
                 if record == nil { try await Task.sleep(for: .milliseconds(20)) }
             }
             let result = try await served
@@ -274,7 +274,7 @@ extension AstctlProcessSuites {
             }.value
             var second: FakeAGICallRecord?
             for _ in 0..<200 where second == nil {
-                second = try? await FakeAGICaller.call(port: port, script: "json", timeout: .seconds(5))
+                second = try? await FakeAGICaller.call(port: port, script: "json", timeout: TestTiming.scaled(.seconds(5)))
                 if second == nil { try await Task.sleep(for: .milliseconds(20)) }
             }
             let jsonResult = try await servedJSON

@@ -62,7 +62,7 @@ struct StasisApplicationTests {
             try await call.answer()
             let playback = try await call.play("sound:hello-world")
             log.note("played:\(playback.state)")
-            let pin = try await call.collectDigits(maxDigits: 4, terminators: ["#"], firstDigitTimeout: .seconds(5))
+            let pin = try await call.collectDigits(maxDigits: 4, terminators: ["#"], firstDigitTimeout: TestTiming.scaled(.seconds(5)))
             log.note("pin:\(pin.digits):\(pin.ending)")
             let recording = try await call.record(name: "msg-\(call.id)", maxDuration: .seconds(5))
             log.note("recorded:\(recording.state)")
@@ -88,7 +88,7 @@ struct StasisApplicationTests {
         let log = StepLog()
         let harness = try await StasisHarness.start { call in
             log.note("ready")
-            let three = try await call.collectDigits(maxDigits: 3, firstDigitTimeout: .seconds(5))
+            let three = try await call.collectDigits(maxDigits: 3, firstDigitTimeout: TestTiming.scaled(.seconds(5)))
             log.note("three:\(three.digits):\(three.ending)")
             let none = try await call.collectDigits(maxDigits: 3, firstDigitTimeout: .milliseconds(50))
             log.note("none:\(none.digits):\(none.ending)")

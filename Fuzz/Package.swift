@@ -23,6 +23,12 @@ let package = Package(
         ]),
         .executableTarget(name: "FuzzConfig", dependencies: ["FuzzDriver", .product(name: "AsteriskConfig", package: "swift-asterisk")]),
         .executableTarget(name: "FuzzARIEvents", dependencies: ["FuzzDriver", .product(name: "AsteriskARI", package: "swift-asterisk")]),
+        // Reads an internal type: scripts/fuzz.sh builds this one with -enable-testing.
+        .executableTarget(name: "FuzzARIWebSocketFrames", dependencies: [
+            "FuzzDriver",
+            .product(name: "AsteriskARI", package: "swift-asterisk"), .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOWebSocket", package: "swift-nio"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build one libFuzzer target of Fuzz/ and run it for SECONDS, seeded from ../shared/asterisk.
 #   scripts/fuzz.sh TARGET [SECONDS] [extra libFuzzer flags…]
-# TARGET: FuzzAMIFrames | FuzzAGI | FuzzConfig | FuzzARIEvents
+# TARGET: FuzzAMIFrames | FuzzAGI | FuzzConfig | FuzzARIEvents | FuzzARIWebSocketFrames
 # Crashes land in Fuzz/artifacts/TARGET/; copy each into Tests/*/Fixtures/fuzz-regressions/ as a
 # regression test. Needs Linux (libFuzzer ships with the Swift toolchain) and python3 for the seeds.
 set -euo pipefail
@@ -49,6 +49,32 @@ elif target == "FuzzARIEvents":
                     item = json.loads(line)
                     data = item.get("data") or item.get("body")
                     if isinstance(data, str): put(data)
+elif target == "FuzzARIWebSocketFrames":
+    # Two bytes that choose where the input is cut, then server frames: each recorded event as a text
+    # frame, the first one split in three fragments around a ping, one masked, one with a 64-bit length.
+    import struct
+    def frame(opcode, payload, fin=True, mask=None, form=None):
+        head = bytes([(0x80 if fin else 0) | opcode])
+        n = len(payload)
+        form = form or (n if n < 126 else 126 if n < 65536 else 127)
+        m = 0x80 if mask else 0
+        if form == 126: head += bytes([m | 126]) + struct.pack(">H", n)
+        elif form == 127: head += bytes([m | 127]) + struct.pack(">Q", n)
+        else: head += bytes([m | n])
+        if mask: return head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        return head + payload
+    events = []
+    if os.path.isdir(captures):
+        for line in open(os.path.join(captures, "ari-events.jsonl"), encoding="utf-8"):
+            data = json.loads(line).get("data")
+            if isinstance(data, str): events.append(data.encode())
+    for index, event in enumerate(events):
+        put(bytes([index % 256, 7]) + frame(1, event))
+    if events:
+        first = events[0]
+        put(b"\x01\x03" + frame(1, first[:10], fin=False) + frame(9, b"ping") + frame(0, first[10:20], fin=False) + frame(0, first[20:]))
+        put(b"\x00\x05" + frame(1, first, mask=b"\x12\x34\x56\x78") + frame(1, first, form=127) + frame(8, b"\x03\xe8"))
+        put(b"\x02\x11" + b"".join(frame(1, e) for e in events[:20]))
 elif target == "FuzzConfig":
     samples = os.path.join(shared, "config-samples")
     if os.path.isdir(samples):
@@ -57,7 +83,9 @@ elif target == "FuzzConfig":
 print(f"{len(os.listdir(corpus))} seeds in {corpus}", file=sys.stderr)
 PY
 
-( cd Fuzz && swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld --product "$target" )
+testing=()
+[ "$target" = FuzzARIWebSocketFrames ] && testing=(-Xswiftc -enable-testing)   # it reads an internal type
+( cd Fuzz && swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld "${testing[@]}" --product "$target" )
 binary="Fuzz/.build/release/$target"
 "$binary" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
     -artifact_prefix="Fuzz/artifacts/$target/" "$@" "$corpus" 2>&1 | tee "$work/last-run.log"

@@ -59,10 +59,16 @@ struct ARIWebSocketFrameReader {
 
     /// The longest payload accepted.
     let maxFrameSize: Int
+    /// The most a split frame's buffer reserves before its bytes arrive (a header alone cannot make
+    /// the reader allocate its announced length; the buffer grows as the bytes come).
+    static let upfrontCapacity = 64 * 1024
     /// The unread bytes of the latest read.
     private var current = ByteBuffer()
     /// The first bytes of a frame that the latest read did not complete (a buffer of its own).
     private var partial = ByteBuffer()
+
+    /// How many bytes the buffer of a split frame holds room for.
+    var heldCapacity: Int { partial.capacity }
 
     /// A reader that accepts frames of up to `maxFrameSize` payload bytes.
     init(maxFrameSize: Int) {
@@ -100,7 +106,7 @@ struct ARIWebSocketFrameReader {
         // Checked as soon as its first two bytes are here, whole or not (as in a single read).
         let headerIsHere = gather(upTo: Self.headerLength(in: partial))
         guard let header = try header(in: partial), headerIsHere else { return nil }
-        partial.reserveCapacity(header.frameLength)
+        partial.reserveCapacity(min(header.frameLength, Self.upfrontCapacity))
         guard gather(upTo: header.frameLength) else { return nil }
         let frame = Self.frame(header, from: partial)
         partial = ByteBuffer()
@@ -123,7 +129,7 @@ struct ARIWebSocketFrameReader {
             current = ByteBuffer()
             return
         }
-        var own = ByteBufferAllocator().buffer(capacity: frameLength ?? 14)
+        var own = ByteBufferAllocator().buffer(capacity: min(frameLength ?? 14, Self.upfrontCapacity))
         own.writeBuffer(&current)
         partial = own
         current = ByteBuffer()

@@ -135,6 +135,25 @@ struct ARIWebSocketFrameReaderTests {
         #expect(ARIWebSocketFrameReader.Failure.reservedBits.closeCode == .protocolError)
     }
 
+    @Test func aLongFrameIsBufferedAsItArrivesNotAsItsHeaderAnnounces() throws {
+        // An 8 MB frame (under a 16 MB limit) of which only the header and a few bytes have come.
+        let header: [UInt8] = [0x81, 127] + withUnsafeBytes(of: UInt64(8 << 20).bigEndian, Array.init)
+        var reader = ARIWebSocketFrameReader(maxFrameSize: 16 << 20)
+        reader.append(ByteBuffer(bytes: header + [UInt8](repeating: 0x20, count: 100)))
+        #expect(try reader.next() == nil)
+        reader.append(ByteBuffer(bytes: [UInt8](repeating: 0x20, count: 1000)))
+        #expect(try reader.next() == nil)
+        #expect(reader.heldCapacity <= 2 * ARIWebSocketFrameReader.upfrontCapacity)
+        // The rest arrives, and the frame is whole.
+        var remaining = (8 << 20) - 1100
+        while remaining > 0 {
+            let piece = min(remaining, 300_000)
+            reader.append(ByteBuffer(repeating: 0x20, count: piece))
+            remaining -= piece
+        }
+        #expect(try reader.next()?.payload.readableBytes == 8 << 20)
+    }
+
     @Test func nothingComesOutUntilAFrameIsWhole() throws {
         let bytes = webSocketFrameBytes(opcode: 0x1, payload: Array("abc".utf8), mask: [9, 8, 7, 6])
         var reader = ARIWebSocketFrameReader(maxFrameSize: 64)

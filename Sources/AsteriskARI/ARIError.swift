@@ -6,7 +6,8 @@ public struct ARIError: Error, Sendable, CustomStringConvertible {
         public let name: String
         private init(_ name: String) { self.name = name }
 
-        /// A WebSocket message was not a JSON object with a `type`.
+        /// A WebSocket message was not a JSON object with a `type`, or the WebSocket itself broke the protocol
+        /// (a reserved bit or opcode, a bad control frame, a frame or message over the size limit).
         public static let malformedEvent = Code("malformedEvent")
         /// A response body did not decode into the expected model.
         public static let malformedResponse = Code("malformedResponse")

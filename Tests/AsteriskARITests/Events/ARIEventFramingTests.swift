@@ -67,6 +67,9 @@ private struct SeenClientFrame: Equatable {
     let payload: [UInt8]
 }
 
+/// The event loop the scripted servers write from.
+private let scriptedServerLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+
 /// A scripted server, a client subscribed to it, and what the client sends back.
 private struct ScriptedConnection {
     let server: Channel
@@ -76,7 +79,8 @@ private struct ScriptedConnection {
 
     static func start(script: [UInt8], piece: Int, maxResponseSize: Int = 16 * 1024 * 1024) async throws -> ScriptedConnection {
         let (received, continuation) = AsyncStream<SeenClientFrame>.makeStream()
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        // A loop of its own: thousands of tiny writes must not starve the other suites' loopback tests.
+        let server = try await ServerBootstrap(group: scriptedServerLoop)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ScriptedWebSocketHandler(script: script, piece: piece, received: continuation))
@@ -108,14 +112,17 @@ private func dtmfMessage(_ digit: String, size: Int = 0) -> [UInt8] {
 struct ARIEventFramingTests {
     @Test(.timeLimit(.minutes(1))) func fragmentsLengthsAndPingsWrittenAFewBytesAtATime() async throws {
         let fragmented = dtmfMessage("3")
-        var script = webSocketFrameBytes(opcode: 0x1, payload: dtmfMessage("1"))
-        script += webSocketFrameBytes(opcode: 0x1, payload: dtmfMessage("2", size: 70_000))
-        script += webSocketFrameBytes(fin: false, opcode: 0x1, payload: Array(fragmented[..<100]))
-        script += webSocketFrameBytes(opcode: 0x9, payload: Array("are you there".utf8))
-        script += webSocketFrameBytes(fin: false, opcode: 0x0, payload: Array(fragmented[100..<300]))
-        script += webSocketFrameBytes(opcode: 0x0, payload: Array(fragmented[300...]))
-        script += webSocketFrameBytes(opcode: 0x1, payload: dtmfMessage("4", size: 1000))
-        for piece in [3, 1000] {
+        var frames = webSocketFrameBytes(fin: false, opcode: 0x1, payload: Array(fragmented[..<100]))
+        frames += webSocketFrameBytes(opcode: 0x9, payload: Array("are you there".utf8))
+        frames += webSocketFrameBytes(fin: false, opcode: 0x0, payload: Array(fragmented[100..<300]))
+        frames += webSocketFrameBytes(opcode: 0x0, payload: Array(fragmented[300...]))
+        frames += webSocketFrameBytes(opcode: 0x1, payload: dtmfMessage("4", size: 1000))
+        // Three bytes per write for the small frames; the 64-bit length in pieces of 1000.
+        let scripts = [
+            (webSocketFrameBytes(opcode: 0x1, payload: dtmfMessage("1")) + webSocketFrameBytes(opcode: 0x1, payload: dtmfMessage("2", size: 300)) + frames, 3),
+            (webSocketFrameBytes(opcode: 0x1, payload: dtmfMessage("1")) + webSocketFrameBytes(opcode: 0x1, payload: dtmfMessage("2", size: 70_000)) + frames, 1000),
+        ]
+        for (script, piece) in scripts {
             let connection = try await ScriptedConnection.start(script: script, piece: piece)
             var events = connection.subscription.events(of: ARIChannelDtmfReceivedEvent.self).makeAsyncIterator()
             var digits: [String] = []

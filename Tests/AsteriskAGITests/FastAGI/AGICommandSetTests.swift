@@ -72,7 +72,7 @@ struct AGICommandSetTests {
                 return "200 result=1 (speech) endpos=0 results=1 score0=900 text0=yes grammar0=yesno"
             }
             return "200 result=1"
-        }))
+        }), timeout: TestTiming.scaled(.seconds(60)))  // sixty round trips, with the whole suite starting at once
         await server.shutdown()
         #expect(record.commands.map(\.line) == [
             "ANSWER", "ASYNCAGI BREAK", "CHANNEL STATUS PJSIP/1", ##"CONTROL STREAM FILE menu "#" 5000 6"##,

@@ -71,7 +71,7 @@ struct FastAGIReplayTests {
                     defer { index += 1 }
                     return index < answers.count ? answers[index] : "510 Invalid or unknown command"
                 }
-            }))
+            }), timeout: TestTiming.scaled(.seconds(60)))  // a whole recorded dialogue, with the suite starting at once
         await server.shutdown()
         #expect(record.commands.map(\.line) == commands)
         let notes = results.withLockedValue { $0 }

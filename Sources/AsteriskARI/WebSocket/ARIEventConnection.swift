@@ -62,13 +62,13 @@ final class ARIEventConnection: Sendable {
     ) throws -> ARIEventConnection {
         let handler = ARIWebSocketHandler(maxMessageSize: maxMessageSize, pingInterval: pingInterval, masksFrames: masksFrames, deliver: deliver)
         // The handler reads frames from bytes itself: it goes in front of the decoder that NIO's upgrade
-        // added (which then never sees a byte), behind the frame encoder it writes through.
+        // added (which then never sees a byte), behind the frame encoder it writes through. Without that
+        // decoder the pipeline is not one this handler knows how to join.
         let pipeline = channel.pipeline.syncOperations
-        if let decoder = try? pipeline.handler(type: ByteToMessageHandler<WebSocketFrameDecoder>.self) {
-            try pipeline.addHandler(handler, position: .before(decoder))
-        } else {
-            try pipeline.addHandler(handler)
+        guard let decoder = try? pipeline.handler(type: ByteToMessageHandler<WebSocketFrameDecoder>.self) else {
+            throw ARIError(.connectionFailed, "the WebSocket upgrade left no frame decoder in front of the events handler")
         }
+        try pipeline.addHandler(handler, position: .before(decoder))
         let context = try channel.pipeline.syncOperations.context(handler: handler)
         return ARIEventConnection(
             channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop),

@@ -3,7 +3,9 @@ import Crypto
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOEmbedded
 import NIOPosix
+import NIOWebSocket
 import Testing
 
 @testable import AsteriskARI
@@ -160,5 +162,26 @@ struct ARIEventFramingTests {
             #expect(close?.opcode == 0x8 && close?.payload == [UInt8(code >> 8), UInt8(code & 0xFF)], "close for \(words)")
             try await connection.stop()
         }
+    }
+
+    @Test func theHandlerJoinsInFrontOfNIOsDecoderOrNotAtAll() throws {
+        let delivered = NIOLockedValueBox<[String]>([])
+        let deliver: @Sendable (ARIWebSocketHandler.Output) -> Void = { output in
+            if case .messages(let buffers) = output { delivered.withLockedValue { $0 += buffers.map { String(buffer: $0) } } }
+        }
+        // Without the decoder an upgrade adds, the handler refuses to join (it reads bytes, not frames).
+        let bare = EmbeddedChannel()
+        #expect(throws: ARIError.self) {
+            _ = try ARIEventConnection.install(on: bare, maxMessageSize: 1024, pingInterval: nil, masksFrames: true, deliver: deliver)
+        }
+        // With it, bytes reach the handler first and the decoder never sees one.
+        let upgraded = EmbeddedChannel()
+        try upgraded.pipeline.syncOperations.addHandler(ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: 1024)))
+        _ = try ARIEventConnection.install(on: upgraded, maxMessageSize: 1024, pingInterval: nil, masksFrames: true, deliver: deliver)
+        try upgraded.writeInbound(ByteBuffer(bytes: webSocketFrameBytes(opcode: 0x1, payload: Array(#"{"type":"A"}"#.utf8))))
+        upgraded.embeddedEventLoop.run()
+        #expect(delivered.withLockedValue { $0 } == [#"{"type":"A"}"#])
+        #expect(try upgraded.readInbound(as: WebSocketFrame.self) == nil)
+        _ = try? upgraded.finish()
     }
 }

@@ -24,17 +24,7 @@ private final class EagerUpgradeHandler: ChannelInboundHandler {
         let key = keyLine.dropFirst("sec-websocket-key:".count).trimmingCharacters(in: .whitespaces)
         var out = context.channel.allocator.buffer(
             string: "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: \(webSocketAcceptValue(for: key))\r\n\r\n")
-        for message in messages {
-            let payload = Array(message.utf8)
-            out.writeInteger(UInt8(0x81))
-            if payload.count < 126 {
-                out.writeInteger(UInt8(payload.count))
-            } else {
-                out.writeInteger(UInt8(126))
-                out.writeInteger(UInt16(payload.count))
-            }
-            out.writeBytes(payload)
-        }
+        for message in messages { out.writeBytes(webSocketFrameBytes(opcode: 0x1, payload: Array(message.utf8))) }
         request = ""
         context.writeAndFlush(wrapOutboundOut(out), promise: nil)
     }

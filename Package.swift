@@ -143,7 +143,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "ari-bench",
-            dependencies: ["AsteriskARI", "AsteriskTesting"],
+            dependencies: ["AsteriskARI", "AsteriskTesting", .product(name: "NIOPosix", package: "swift-nio")],
             path: "Benchmarks/ari-bench"
         ),
         .executableTarget(

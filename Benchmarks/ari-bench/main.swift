@@ -12,6 +12,7 @@
 import AsteriskARI
 import AsteriskTesting
 import Foundation
+import NIOPosix
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
@@ -57,7 +58,12 @@ func inSeconds(_ elapsed: Duration) -> Double {
 switch arguments[1] {
 case "serve":
     guard arguments.count >= 6, let count = Int(arguments[5]) else { exit(2) }
-    let server = try await FakeARIServer.start(username: "bench", password: "bench", port: port)
+    // The server (Asterisk's stand-in) gets half the cores, as in fastagi-bench: the client measured
+    // needs the rest. ARI_BENCH_SERVER_THREADS overrides.
+    let threads = ProcessInfo.processInfo.environment["ARI_BENCH_SERVER_THREADS"].flatMap(Int.init)
+        ?? max(1, ProcessInfo.processInfo.activeProcessorCount / 2)
+    let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+    let server = try await FakeARIServer.start(username: "bench", password: "bench", port: port, eventLoopGroup: group)
     server.recordRequests(false)
     server.serveAPIDocs(from: arguments[3])
     // Recorded events: the `data` of every line of the capture.

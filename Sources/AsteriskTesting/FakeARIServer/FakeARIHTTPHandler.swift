@@ -27,7 +27,9 @@ final class FakeARIHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             let response = server.answer(head, body: String(buffer: body))
             let delay = server.state.withLockedValue { $0.delay }
             let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-            let keepAlive = head.isKeepAlive
+            // An upgrade request that reaches here was refused; NIO's decoder reads nothing after an
+            // upgrade request, so the connection ends with its answer rather than hang.
+            let keepAlive = head.isKeepAlive && !head.headers.contains(name: "Upgrade")
             if let delay {
                 context.eventLoop.scheduleTask(in: TimeAmount(delay)) {
                     bound.value.0.write(response, keepAlive: keepAlive, context: bound.value.1)
@@ -49,28 +51,6 @@ final class FakeARIHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: response.body)))), promise: nil)
         }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        if !keepAlive {
-            context.close(promise: nil)
-        } else {
-            rearmUpgrade(context: context)
-        }
-    }
-
-    /// NIO's upgrade handler looks at a connection's first request only; Asterisk accepts the events
-    /// WebSocket on any request of a kept-alive connection (clients with a pool reuse one), so the
-    /// handler is put back after each plain answer.
-    private func rearmUpgrade(context: ChannelHandlerContext) {
-        let pipeline = context.pipeline.syncOperations
-        guard (try? pipeline.handler(type: HTTPServerUpgradeHandler.self)) == nil,
-            let encoder = try? pipeline.handler(type: HTTPResponseEncoder.self),
-            let decoder = try? pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
-        else { return }
-        var extra: [RemovableChannelHandler] = [decoder]
-        if let pipelining = try? pipeline.handler(type: HTTPServerPipelineHandler.self) { extra.append(pipelining) }
-        if let errors = try? pipeline.handler(type: HTTPServerProtocolErrorHandler.self) { extra.append(errors) }
-        if let validator = try? pipeline.handler(type: NIOHTTPResponseHeadersValidator.self) { extra.append(validator) }
-        let upgrader = HTTPServerUpgradeHandler(
-            upgraders: [server.webSocketUpgrader()], httpEncoder: encoder, extraHTTPHandlers: extra, upgradeCompletionHandler: { _ in })
-        try? pipeline.addHandler(upgrader, position: .before(self))
+        if !keepAlive { context.close(promise: nil) }
     }
 }

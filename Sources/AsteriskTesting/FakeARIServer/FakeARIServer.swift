@@ -59,32 +59,45 @@ public final class FakeARIServer: Sendable {
 
     /// TLS for https and wss, when the server was started with it.
     let sslContext: NIOSSLContext?
+    /// The event loops the server's connections run on.
+    private let group: any EventLoopGroup
+    /// `user:password`, as `api_key` carries it.
+    private let apiKey: String
+    /// The `Authorization` header a client sends for these credentials (compared before decoding).
+    private let basicAuthorization: String
 
-    private init(username: String, password: String, sslContext: NIOSSLContext?) {
+    private init(username: String, password: String, sslContext: NIOSSLContext?, group: any EventLoopGroup) {
         self.username = username
         self.password = password
         self.sslContext = sslContext
+        self.group = group
+        self.apiKey = "\(username):\(password)"
+        self.basicAuthorization = "Basic " + Data(apiKey.utf8).base64EncodedString()
     }
 
     /// Starts a server on 127.0.0.1 and a free port (or `port`); with `tls`, it speaks https and wss.
+    /// `eventLoopGroup` runs its connections (NIO's shared group unless you pass one).
     public static func start(
-        username: String = "app", password: String = "secret", port: Int = 0, tls: TLSConfiguration? = nil
+        username: String = "app", password: String = "secret", port: Int = 0, tls: TLSConfiguration? = nil,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> FakeARIServer {
-        let server = FakeARIServer(username: username, password: password, sslContext: try tls.map { try NIOSSLContext(configuration: $0) })
+        let server = FakeARIServer(
+            username: username, password: password, sslContext: try tls.map { try NIOSSLContext(configuration: $0) },
+            group: eventLoopGroup)
         try await server.listen(port: port)
         return server
     }
 
     private func listen(port: Int) async throws {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let sslContext {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
                     }
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                        withServerUpgrade: (upgraders: [webSocketUpgrader()], completionHandler: { _ in }))
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(FakeARIUpgradeWatcher(server: self))
                     try channel.pipeline.syncOperations.addHandler(FakeARIHTTPHandler(server: self), name: FakeARIHTTPHandler.name)
                     connections.withLockedValue { $0.append(channel) }
                     channel.closeFuture.whenComplete { [self] _ in
@@ -143,11 +156,11 @@ public final class FakeARIServer: Sendable {
 
     /// Whether a request carries the right credentials.
     func authorized(_ head: HTTPRequestHead, query: [String: String]) -> Bool {
-        if query["api_key"] == "\(username):\(password)" { return true }
-        guard let header = head.headers.first(name: "Authorization"), header.hasPrefix("Basic "),
-            let decoded = Data(base64Encoded: String(header.dropFirst(6)))
-        else { return false }
-        return String(decoding: decoded, as: UTF8.self) == "\(username):\(password)"
+        if query["api_key"] == apiKey { return true }
+        guard let header = head.headers.first(name: "Authorization") else { return false }
+        if header == basicAuthorization { return true }
+        guard header.hasPrefix("Basic "), let decoded = Data(base64Encoded: String(header.dropFirst(6))) else { return false }
+        return String(decoding: decoded, as: UTF8.self) == apiKey
     }
 }
 

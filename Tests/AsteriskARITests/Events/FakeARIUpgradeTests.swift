@@ -43,4 +43,52 @@ struct FakeARIUpgradeTests {
         try await channel.close()
         await server.stop()
     }
+
+    /// A request that asks for an upgrade the fake refuses (no `app`) gets its error and the
+    /// connection ends, instead of hanging: nothing after an upgrade request is read as HTTP.
+    @Test func aRefusedUpgradeIsAnsweredAndTheConnectionCloses() async throws {
+        let server = try await FakeARIServer.start()
+        let collector = ByteCollector()
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) } }
+            .connect(host: "127.0.0.1", port: server.port).get()
+        let auth = "Authorization: Basic " + Data("app:secret".utf8).base64EncodedString()
+        try await channel.writeAndFlush(ByteBuffer(string: "GET /ari/asterisk/ping HTTP/1.1\r\nHost: x\r\n\(auth)\r\n\r\n")).get()
+        _ = try await TestTiming.eventually(within: .seconds(5), every: .milliseconds(5)) { collector.received.withLockedValue { $0.contains("pong") } }
+        try await channel.writeAndFlush(ByteBuffer(string:
+            "GET /ari/events HTTP/1.1\r\nHost: x\r\n\(auth)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")).get()
+        let closed = try await TestTiming.eventually(within: .seconds(5), every: .milliseconds(5)) { !channel.isActive }
+        let received = collector.received.withLockedValue { $0 }
+        #expect(closed, "the connection stayed open after a refused upgrade")
+        #expect(received.contains("HTTP/1.1 400 Bad Request"), "no error for the refused upgrade: \(received)")
+        #expect(received.contains("Connection: close"))
+        #expect(!received.contains("101 Switching Protocols"))
+        #expect(server.registeredApps.isEmpty)
+        await server.stop()
+    }
+
+    /// The fake runs its connections on the group it is given (a benchmark gives it one loop).
+    @Test func servesOnTheEventLoopGroupItIsGiven() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let server = try await FakeARIServer.start(eventLoopGroup: group)
+        let seen = NIOLockedValueBox<[ObjectIdentifier]>([])
+        let loop = group.next()
+        server.onRequest { _ in
+            seen.withLockedValue { $0.append(ObjectIdentifier(MultiThreadedEventLoopGroup.currentEventLoop.map { $0 as AnyObject } ?? NSNull())) }
+            return nil
+        }
+        let collector = ByteCollector()
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) } }
+            .connect(host: "127.0.0.1", port: server.port).get()
+        let auth = "Authorization: Basic " + Data("app:secret".utf8).base64EncodedString()
+        try await channel.writeAndFlush(ByteBuffer(string: "GET /ari/asterisk/ping HTTP/1.1\r\nHost: x\r\n\(auth)\r\n\r\n")).get()
+        _ = try await TestTiming.eventually(within: .seconds(5), every: .milliseconds(5)) { collector.received.withLockedValue { $0.contains("pong") } }
+        #expect(collector.received.withLockedValue { $0.contains("pong") })
+        #expect(seen.withLockedValue { $0 } == [ObjectIdentifier(loop as AnyObject)])
+        try await channel.close()
+        await server.stop()
+        try await group.shutdownGracefully()
+    }
 }

@@ -35,17 +35,17 @@ extension FakeARIServer {
 
     /// `/ari/channels?x=1` → (`/channels`, ["x": "1"]).
     static func split(_ uri: String) -> (String, [String: String]) {
-        let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        var path = String(parts[0])
-        if path.hasPrefix("/ari") { path = String(path.dropFirst(4)) }
+        let question = uri.utf8.firstIndex(of: UInt8(ascii: "?"))
+        var path = uri[..<(question ?? uri.endIndex)]
+        if path.utf8.starts(with: "/ari".utf8) { path = path.dropFirst(4) }
         var query: [String: String] = [:]
-        if parts.count > 1 {
-            for pair in parts[1].split(separator: "&") {
+        if let question {
+            for pair in uri[uri.utf8.index(after: question)...].split(separator: "&") {
                 let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                 query[decoded(kv[0])] = kv.count > 1 ? decoded(kv[1]) : ""
             }
         }
-        return (decoded(Substring(path)), query)
+        return (decoded(path), query)
     }
 
     /// A percent-decoded URI component (most have nothing to decode: they skip Foundation).

@@ -35,7 +35,6 @@ final class ARIHTTPConnection: Sendable {
                         if let sslContext {
                             try pipeline.addHandler(try NIOSSLClientHandler(context: sslContext, serverHostname: endpoint.tlsServerName))
                         }
-                        try pipeline.addHTTPClientHandlers()
                         let handler = ARIHTTPResponseHandler(maxResponseSize: maxResponseSize)
                         try pipeline.addHandler(handler)
                         return ARIHTTPConnection(channel: channel, handler: handler)

@@ -23,12 +23,13 @@ struct ARIHTTPRequest: Sendable {
     var body: ByteBuffer?
 }
 
-/// The pipeline end of an ``ARIHTTPConnection``: writes one request at a time and collects its
-/// response, bounded by the largest body allowed. Every path ends the waiting request exactly once:
-/// the response, the timeout, a cancellation, a protocol error or the connection's end.
+/// The pipeline end of an ``ARIHTTPConnection``: writes one request at a time (``ARIHTTPRequestEncoder``)
+/// and reads its response from the connection's bytes (``ARIHTTPResponseParser``), bounded by the
+/// largest body allowed. Every path ends the waiting request exactly once: the response, the timeout,
+/// a cancellation, a protocol error or the connection's end.
 final class ARIHTTPResponseHandler: ChannelInboundHandler {
-    typealias InboundIn = HTTPClientResponsePart
-    typealias OutboundOut = HTTPClientRequestPart
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
     typealias Completion = @Sendable (Result<ARIHTTPResponse, ARIError>) -> Void
 
     /// The request on the wire.
@@ -36,13 +37,9 @@ final class ARIHTTPResponseHandler: ChannelInboundHandler {
         var number: Int
         var completion: Completion
         var timeout: Scheduled<Void>?
-        var status: Int?
-        var keepAlive = true
-        /// The body so far: the first chunk as it came (usually the only one), later ones appended.
-        var body: ByteBuffer?
     }
 
-    private let maxResponseSize: Int
+    private var parser: ARIHTTPResponseParser
     private var context: ChannelHandlerContext?
     private var pending: Pending?
     /// A request cancelled before it was written (its number).
@@ -51,7 +48,7 @@ final class ARIHTTPResponseHandler: ChannelInboundHandler {
     /// Why the connection failed, for a request that comes after (a refused TLS handshake, say).
     private var failure: ARIError?
 
-    init(maxResponseSize: Int) { self.maxResponseSize = maxResponseSize }
+    init(maxResponseSize: Int) { self.parser = ARIHTTPResponseParser(maxBodyBytes: maxResponseSize) }
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
 
@@ -66,20 +63,17 @@ final class ARIHTTPResponseHandler: ChannelInboundHandler {
         guard let context, !isClosed, pending == nil else {
             return completion(.failure(failure ?? ARIError(.connectionFailed, "the connection to Asterisk is closed")))
         }
+        var bytes = context.channel.allocator.buffer(capacity: 256 + (request.body?.readableBytes ?? 0))
+        do {
+            try ARIHTTPRequestEncoder.encode(request, into: &bytes)
+        } catch {
+            return completion(.failure(error))
+        }
         let scheduled = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) { [self] in
             fail(number, ARIError(.timeout, "no answer within \(timeout)"))
         }
         pending = Pending(number: number, completion: completion, timeout: scheduled)
-        var head = HTTPRequestHead(version: .http1_1, method: request.method, uri: request.target, headers: request.headers)
-        if let body = request.body {
-            head.headers.replaceOrAdd(name: "Content-Length", value: String(body.readableBytes))
-            context.write(wrapOutboundOut(.head(head)), promise: nil)
-            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-        } else {
-            if request.method != .GET { head.headers.replaceOrAdd(name: "Content-Length", value: "0") }
-            context.write(wrapOutboundOut(.head(head)), promise: nil)
-        }
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
     }
 
     /// Ends request `number` with `error` (and the connection with it: its answer may still come);
@@ -100,41 +94,27 @@ final class ARIHTTPResponseHandler: ChannelInboundHandler {
             context.close(promise: nil)
             return
         }
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            guard head.status.code >= 200 else { return }  // 1xx: the real answer follows
-            if let length = head.headers.first(name: "Content-Length").flatMap(Int.init), length > maxResponseSize {
-                return failAndClose(context, ARIError(.malformedResponse, "the answer's body (\(length) bytes) is larger than \(maxResponseSize) bytes"))
-            }
-            pending?.status = Int(head.status.code)
-            pending?.keepAlive = head.isKeepAlive
-        case .body(var chunk):
-            guard (pending?.body?.readableBytes ?? 0) + chunk.readableBytes <= maxResponseSize else {
-                return failAndClose(context, ARIError(.malformedResponse, "the answer's body is larger than \(maxResponseSize) bytes"))
-            }
-            if pending?.body == nil { pending?.body = chunk } else { pending?.body?.writeBuffer(&chunk) }
-        case .end:
-            guard let current = pending, let status = current.status else {
-                return failAndClose(context, ARIError(.malformedResponse, "the answer ended before its status line"))
-            }
-            finish(.success(ARIHTTPResponse(status: status, body: current.body ?? ByteBuffer(), keepAlive: current.keepAlive)))
-            if !current.keepAlive {
+        parser.append(unwrapInboundIn(data))
+        do {
+            guard let response = try parser.next() else { return }
+            finish(.success(response))
+            if !response.keepAlive || parser.isInsideResponse {
+                // Closed by the server's wish, or bytes beyond the answer: nothing more is read from it.
                 isClosed = true
                 context.close(promise: nil)
             }
+        } catch {
+            failAndClose(context, ARIError(.malformedResponse, error.isTooLarge ? error.reason : "the answer is not HTTP/1.1: \(error.reason)"))
         }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if let parser = error as? HTTPParserError, !parser.isPrematureEnd {
-            failAndClose(context, ARIError(.malformedResponse, "the answer is not HTTP/1.1: \(error)"))
-        } else {
-            failAndClose(context, ARIError(.connectionFailed, "the connection to Asterisk failed: \(error)"))
-        }
+        failAndClose(context, ARIError(.connectionFailed, "the connection to Asterisk failed: \(error)"))
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         isClosed = true
+        if pending != nil, let response = parser.endOfInput() { finish(.success(response)) }
         finish(.failure(ARIError(.connectionFailed, "Asterisk closed the connection before answering")))
         context.fireChannelInactive()
     }
@@ -152,13 +132,5 @@ final class ARIHTTPResponseHandler: ChannelInboundHandler {
         pending = nil
         current.timeout?.cancel()
         current.completion(result)
-    }
-}
-
-extension HTTPParserError {
-    /// Whether the connection ended in the middle of an answer (a lost connection, not a malformed answer).
-    fileprivate var isPrematureEnd: Bool {
-        if case .invalidEOFState = self { return true }
-        return false
     }
 }

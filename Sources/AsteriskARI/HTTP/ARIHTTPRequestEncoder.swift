@@ -1,0 +1,51 @@
+import NIOCore
+import NIOHTTP1
+
+/// Writes an ``ARIHTTPRequest`` as HTTP/1.1 bytes (sans-IO), refusing anything that would break the
+/// request's framing: a target with spaces or control characters, a header name that is not a
+/// token, a header value holding CR, LF or NUL. `Content-Length` is always the encoder's own.
+enum ARIHTTPRequestEncoder {
+    /// Appends `request` to `buffer`, or throws `.invalidRequest` and leaves `buffer` as it was.
+    static func encode(_ request: ARIHTTPRequest, into buffer: inout ByteBuffer) throws(ARIError) {
+        let method = request.method.rawValue
+        guard !method.isEmpty, method.utf8.allSatisfy(ARIHTTPResponseParser.isTokenByte) else {
+            throw ARIError(.invalidRequest, "\(method.debugDescription) is not an HTTP method")
+        }
+        guard !request.target.isEmpty, request.target.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            throw ARIError(.invalidRequest, "the request target \(request.target.debugDescription) has spaces or control characters")
+        }
+        for (name, value) in request.headers {
+            guard !name.isEmpty, name.utf8.allSatisfy(ARIHTTPResponseParser.isTokenByte) else {
+                throw ARIError(.invalidRequest, "\(name.debugDescription) is not a header name")
+            }
+            guard !value.utf8.contains(where: { $0 == 0 || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }) else {
+                throw ARIError(.invalidRequest, "the \(name) header holds a line break or NUL")
+            }
+        }
+        buffer.writeString(method)
+        buffer.writeInteger(UInt8(ascii: " "))
+        buffer.writeString(request.target)
+        buffer.writeStaticString(" HTTP/1.1\r\n")
+        for (name, value) in request.headers where !name.utf8.elementsEqual("content-length".utf8, by: sameLetter) {
+            buffer.writeString(name)
+            buffer.writeStaticString(": ")
+            buffer.writeString(value)
+            buffer.writeStaticString("\r\n")
+        }
+        if let body = request.body {
+            buffer.writeStaticString("Content-Length: ")
+            buffer.writeString(String(body.readableBytes))
+            buffer.writeStaticString("\r\n\r\n")
+            buffer.writeImmutableBuffer(body)
+        } else if request.method != .GET {
+            buffer.writeStaticString("Content-Length: 0\r\n\r\n")
+        } else {
+            buffer.writeStaticString("\r\n")
+        }
+    }
+
+    /// Whether two header-name bytes are the same letter in either case (or the same byte).
+    private static func sameLetter(_ byte: UInt8, _ lowercase: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte) == lowercase
+    }
+}

@@ -29,6 +29,11 @@ let package = Package(
             .product(name: "AsteriskARI", package: "swift-asterisk"), .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOWebSocket", package: "swift-nio"),
         ]),
+        // Reads an internal type too (built with -enable-testing).
+        .executableTarget(name: "FuzzARIHTTPResponses", dependencies: [
+            "FuzzDriver",
+            .product(name: "AsteriskARI", package: "swift-asterisk"), .product(name: "NIOCore", package: "swift-nio"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build one libFuzzer target of Fuzz/ and run it for SECONDS, seeded from ../shared/asterisk.
 #   scripts/fuzz.sh TARGET [SECONDS] [extra libFuzzer flags…]
-# TARGET: FuzzAMIFrames | FuzzAGI | FuzzConfig | FuzzARIEvents | FuzzARIWebSocketFrames
+# TARGET: FuzzAMIFrames | FuzzAGI | FuzzConfig | FuzzARIEvents | FuzzARIWebSocketFrames | FuzzARIHTTPResponses
 # Crashes land in Fuzz/artifacts/TARGET/; copy each into Tests/*/Fixtures/fuzz-regressions/ as a
 # regression test. Needs Linux (libFuzzer ships with the Swift toolchain) and python3 for the seeds.
 set -euo pipefail
@@ -75,6 +75,29 @@ elif target == "FuzzARIWebSocketFrames":
         put(b"\x01\x03" + frame(1, first[:10], fin=False) + frame(9, b"ping") + frame(0, first[10:20], fin=False) + frame(0, first[20:]))
         put(b"\x00\x05" + frame(1, first, mask=b"\x12\x34\x56\x78") + frame(1, first, form=127) + frame(8, b"\x03\xe8"))
         put(b"\x02\x11" + b"".join(frame(1, e) for e in events[:20]))
+elif target == "FuzzARIHTTPResponses":
+    # Two bytes that choose where the input is cut, then answers as Asterisk writes them: each
+    # recorded REST answer with its length, a run of them on one connection, one chunked, one closing.
+    answers = []
+    path = os.path.join(captures, "ari-rest.jsonl")
+    if os.path.exists(path):
+        for line in open(path, encoding="utf-8"):
+            item = json.loads(line)
+            if "status" in item: answers.append((item["status"], (item.get("body") or "").encode()))
+    def answer(status, body, how="length"):
+        head = f"HTTP/1.1 {status} X\r\nServer: Asterisk/23.4.1\r\nCache-Control: no-cache, no-store\r\n"
+        if how == "chunked":
+            chunks = b"".join(f"{len(body[i:i+40]):x}\r\n".encode() + body[i:i+40] + b"\r\n" for i in range(0, len(body), 40))
+            return (head + "Transfer-Encoding: chunked\r\n\r\n").encode() + chunks + b"0\r\n\r\n"
+        if how == "close": return (head + "Connection: close\r\n\r\n").encode() + body
+        extra = "Content-type: application/json\r\n" if body else ""
+        return (head + f"Content-Length: {len(body)}\r\n{extra}\r\n").encode() + body
+    for index, (status, body) in enumerate(answers):
+        put(bytes([index % 256, 5]) + answer(status, body))
+    if answers:
+        put(b"\x01\x07" + b"".join(answer(s, b) for s, b in answers[:10]))
+        put(b"\x02\x03" + b"HTTP/1.1 100 Continue\r\n\r\n" + answer(*answers[0], how="chunked"))
+        put(b"\x00\x09" + answer(*answers[-1], how="close"))
 elif target == "FuzzConfig":
     samples = os.path.join(shared, "config-samples")
     if os.path.isdir(samples):
@@ -84,7 +107,7 @@ print(f"{len(os.listdir(corpus))} seeds in {corpus}", file=sys.stderr)
 PY
 
 testing=()
-[ "$target" = FuzzARIWebSocketFrames ] && testing=(-Xswiftc -enable-testing)   # it reads an internal type
+case "$target" in FuzzARIWebSocketFrames|FuzzARIHTTPResponses) testing=(-Xswiftc -enable-testing);; esac   # they read internal types
 ( cd Fuzz && swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld "${testing[@]}" --product "$target" )
 binary="Fuzz/.build/release/$target"
 "$binary" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \

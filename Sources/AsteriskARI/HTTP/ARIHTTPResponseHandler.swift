@@ -36,7 +36,9 @@ final class ARIHTTPResponseHandler: ChannelInboundHandler {
     private struct Pending {
         var number: Int
         var completion: Completion
-        var timeout: Scheduled<Void>?
+        /// When it times out, and the timeout it was given (for the message).
+        var deadline: NIODeadline
+        var timeout: Duration
     }
 
     private var parser: ARIHTTPResponseParser
@@ -47,6 +49,9 @@ final class ARIHTTPResponseHandler: ChannelInboundHandler {
     private var isClosed = false
     /// Why the connection failed, for a request that comes after (a refused TLS handshake, say).
     private var failure: ARIError?
+    /// One timer per connection, re-armed lazily: a request only records its deadline, so most
+    /// requests neither schedule nor cancel anything.
+    private var timer: (task: Scheduled<Void>, deadline: NIODeadline)?
 
     init(maxResponseSize: Int) { self.parser = ARIHTTPResponseParser(maxBodyBytes: maxResponseSize) }
 
@@ -69,11 +74,31 @@ final class ARIHTTPResponseHandler: ChannelInboundHandler {
         } catch {
             return completion(.failure(error))
         }
-        let scheduled = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) { [self] in
-            fail(number, ARIError(.timeout, "no answer within \(timeout)"))
+        let deadline = context.eventLoop.now + TimeAmount(timeout)
+        pending = Pending(number: number, completion: completion, deadline: deadline, timeout: timeout)
+        if let timer, timer.deadline <= deadline {
+            // Armed already, for no later than this request's deadline: it re-arms when it fires.
+        } else {
+            arm(at: deadline, context: context)
         }
-        pending = Pending(number: number, completion: completion, timeout: scheduled)
         context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+    }
+
+    private func arm(at deadline: NIODeadline, context: ChannelHandlerContext) {
+        timer?.task.cancel()
+        let task = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in timerFired() }
+        timer = (task, deadline)
+    }
+
+    /// Fails the waiting request if it is overdue; otherwise waits on for its deadline.
+    private func timerFired() {
+        timer = nil
+        guard let current = pending, let context else { return }
+        if current.deadline <= context.eventLoop.now {
+            fail(current.number, ARIError(.timeout, "no answer within \(current.timeout)"))
+        } else {
+            arm(at: current.deadline, context: context)
+        }
     }
 
     /// Ends request `number` with `error` (and the connection with it: its answer may still come);
@@ -114,6 +139,8 @@ final class ARIHTTPResponseHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         isClosed = true
+        timer?.task.cancel()
+        timer = nil
         if pending != nil, let response = parser.endOfInput() { finish(.success(response)) }
         finish(.failure(ARIError(.connectionFailed, "Asterisk closed the connection before answering")))
         context.fireChannelInactive()
@@ -130,7 +157,6 @@ final class ARIHTTPResponseHandler: ChannelInboundHandler {
     private func finish(_ result: Result<ARIHTTPResponse, ARIError>) {
         guard let current = pending else { return }
         pending = nil
-        current.timeout?.cancel()
         current.completion(result)
     }
 }

@@ -34,6 +34,7 @@ let package = Package(
             name: "AsteriskAMI",
             dependencies: [
                 "AsteriskConfig",
+                "AsteriskNIOSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -51,7 +51,7 @@ public struct AMISubscription: AsyncSequence, Sendable {
                 if let event = run.popFirst() { return .event(event) }
                 if let item = batch.popFirst() {
                     switch item {
-                    case .events(let events): run = events
+                    case .elements(let events): run = events
                     case .marker(let marker): return marker
                     }
                     continue

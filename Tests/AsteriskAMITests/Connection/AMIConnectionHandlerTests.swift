@@ -32,7 +32,7 @@ struct AMIConnectionHandlerTests {
         var batch = CircularBuffer<AMIQueuedItem>()
         _ = try await subscriber.take(into: &batch)
         let count = batch.reduce(0) { total, item in
-            if case .events(let run) = item { return total + run.count } else { return total }
+            if case .elements(let run) = item { return total + run.count } else { return total }
         }
         // Every frame of the capture except the login response is an unsolicited event or response.
         var parser = AMIFrameParser()

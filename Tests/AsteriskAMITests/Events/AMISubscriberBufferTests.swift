@@ -14,7 +14,7 @@ private func drain(_ buffer: AMISubscriberBuffer) async throws -> [AMIStreamElem
     guard try await buffer.take(into: &batch) else { return out }
     for item in batch {
         switch item {
-        case .events(let run): out += run.map { .event($0) }
+        case .elements(let run): out += run.map { .event($0) }
         case .marker(let marker): out.append(marker)
         }
     }

@@ -56,13 +56,18 @@ public struct ARIClientConfiguration: Sendable {
     public var restTransport: ARIRESTTransport
     /// The most HTTP connections open to Asterisk at once; requests beyond that many in flight wait for one.
     public var maxConnections: Int
+    /// The most bytes of undecoded events that wait for a subscription's consumer; beyond that the
+    /// oldest are dropped (and counted), as beyond the subscription's `bufferSize` messages.
+    public var maxBufferedEventBytes: Int
 
     /// Creates a configuration.
     public init(
         baseURL: String, credentials: ARICredentials, requestTimeout: Duration = .seconds(10),
         connectTimeout: Duration = .seconds(5), maxResponseSize: Int = 16 * 1024 * 1024, tls: TLSConfiguration? = nil,
-        webSocketPingInterval: Duration? = .seconds(20), restTransport: ARIRESTTransport = .http, maxConnections: Int = 8
+        webSocketPingInterval: Duration? = .seconds(20), restTransport: ARIRESTTransport = .http, maxConnections: Int = 8,
+        maxBufferedEventBytes: Int = 64 * 1024 * 1024
     ) {
+        self.maxBufferedEventBytes = maxBufferedEventBytes
         self.maxConnections = maxConnections
         self.restTransport = restTransport
         self.tls = tls

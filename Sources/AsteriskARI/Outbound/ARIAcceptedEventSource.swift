@@ -10,8 +10,7 @@ import NIOPosix
 final class ARIAcceptedEventSource: ARIEventSource {
     let logger: Logger
     let rest: ARIWebSocketRESTRequests?
-    let stream: AsyncThrowingStream<ARIEventSubscription.Item, any Error>
-    private let continuation: AsyncThrowingStream<ARIEventSubscription.Item, any Error>.Continuation
+    let queue: ARIEventQueue
     private let delivery: ARIEventDelivery
     private let reportsConnectionChanges: Bool
     private let state = NIOLockedValueBox(State())
@@ -26,19 +25,17 @@ final class ARIAcceptedEventSource: ARIEventSource {
         var closeWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
-    /// Creates the source; `bufferSize` bursts may wait for the consumer.
-    init(logger: Logger, routes: ARIEventRoutes, bufferSize: Int, reportsConnectionChanges: Bool) {
+    /// Creates the source; `bufferSize` messages, and `bufferBytes` bytes of them, may wait for the consumer.
+    init(logger: Logger, routes: ARIEventRoutes, bufferSize: Int, bufferBytes: Int, reportsConnectionChanges: Bool) {
         self.logger = logger
         self.reportsConnectionChanges = reportsConnectionChanges
         let rest = ARIWebSocketRESTRequests(prefix: "swift-asterisk-out-" + String(UInt32.random(in: 0...UInt32.max), radix: 36))
         self.rest = rest
-        (stream, continuation) = AsyncThrowingStream<ARIEventSubscription.Item, any Error>.makeStream(
-            bufferingPolicy: .bufferingNewest(max(1, bufferSize)))
-        delivery = ARIEventDelivery(continuation: continuation, rest: rest, routes: routes)
+        queue = ARIEventQueue.messages(capacity: bufferSize, byteLimit: bufferBytes)
+        delivery = ARIEventDelivery(queue: queue, rest: rest, routes: routes)
     }
 
     var apps: [String] { state.withLockedValue { $0.apps } }
-    var droppedCount: Int { delivery.dropped.withLockedValue { $0 } }
     var isClosed: Bool { state.withLockedValue { $0.closed } }
 
     /// The number of connections open now.
@@ -54,8 +51,7 @@ final class ARIAcceptedEventSource: ARIEventSource {
             return nil
         }
         if let refused { throw ARIError(.invalidRequest, refused) }
-        continuation.onTermination = { [weak self] _ in self?.close() }
-        return ARIEventSubscription(source: self, stream: stream)
+        return ARIEventSubscription(source: self, queue: queue)
     }
 
     /// Takes over an upgraded channel (on its event loop); false when the source is closed.
@@ -79,7 +75,7 @@ final class ARIAcceptedEventSource: ARIEventSource {
             return state.lost
         }
         logger.debug("Asterisk opened an outbound ARI WebSocket", metadata: ["asterisk.ari.connection": "\(number)"])
-        if reconnected && reportsConnectionChanges { continuation.yield(.marker(.reconnected)) }
+        if reconnected && reportsConnectionChanges { queue.append(marker: .reconnected) }
         ended.futureResult.whenSuccess { [self] error in
             let lastGone = state.withLockedValue { state -> Bool in
                 state.connections[number] = nil
@@ -89,7 +85,7 @@ final class ARIAcceptedEventSource: ARIEventSource {
             }
             logger.debug("An outbound ARI WebSocket closed", metadata: ["asterisk.ari.connection": "\(number)"])
             if lastGone && reportsConnectionChanges {
-                continuation.yield(.marker(.connectionLost(error ?? ARIError(.connectionFailed, "Asterisk closed its outbound WebSocket"))))
+                queue.append(marker: .connectionLost(error ?? ARIError(.connectionFailed, "Asterisk closed its outbound WebSocket")))
             }
         }
         return true
@@ -130,7 +126,7 @@ final class ARIAcceptedEventSource: ARIEventSource {
         }
         for connection in open { connection.close() }
         for waiter in waiters { waiter.resume() }
-        continuation.finish()
+        queue.finish()
         rest?.failAll(with: ARIError(.connectionFailed, "the outbound server shut down with the request in flight"))
     }
 }

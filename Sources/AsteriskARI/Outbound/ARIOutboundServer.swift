@@ -58,15 +58,19 @@ public final class ARIOutboundServer: Sendable {
         public var maxMessageSize: Int
         /// How often each connection is pinged (a silent one is closed after two intervals); nil never pings.
         public var pingInterval: Duration?
-        /// How many read bursts may wait for the subscription's consumer before the oldest are dropped.
+        /// How many messages may wait for the subscription's consumer before the oldest are dropped.
         public var bufferSize: Int
+        /// How many bytes of messages may wait for the subscription's consumer before the oldest are dropped.
+        public var maxBufferedEventBytes: Int
 
         /// Creates a configuration.
         public init(
             host: String = "127.0.0.1", port: Int = 8765, path: String? = nil, credentials: ARICredentials? = nil,
             connectionType: ConnectionType = .persistent, tls: TLSConfiguration? = nil, requestTimeout: Duration = .seconds(10),
-            maxMessageSize: Int = 16 * 1024 * 1024, pingInterval: Duration? = .seconds(20), bufferSize: Int = 100_000
+            maxMessageSize: Int = 16 * 1024 * 1024, pingInterval: Duration? = .seconds(20), bufferSize: Int = 100_000,
+            maxBufferedEventBytes: Int = 64 * 1024 * 1024
         ) {
+            self.maxBufferedEventBytes = maxBufferedEventBytes
             self.host = host
             self.port = port
             self.path = path
@@ -101,6 +105,7 @@ public final class ARIOutboundServer: Sendable {
             logger: logger)
         let source = ARIAcceptedEventSource(
             logger: logger, routes: client.routes, bufferSize: configuration.bufferSize,
+            bufferBytes: configuration.maxBufferedEventBytes,
             reportsConnectionChanges: configuration.connectionType == .persistent)
         client.restCarrier.withLockedValue { $0.source = source }
         client.outbound.withLockedValue { $0 = source }

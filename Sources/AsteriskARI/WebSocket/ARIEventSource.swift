@@ -10,8 +10,6 @@ protocol ARIEventSource: AnyObject, Sendable {
     var apps: [String] { get }
     /// The logger of the connection's events.
     var logger: Logger { get }
-    /// Messages dropped because the consumer fell behind.
-    var droppedCount: Int { get }
     /// Whether the source was closed.
     var isClosed: Bool { get }
     /// The REST requests waiting for their response on these WebSockets (nil: REST goes over HTTP).
@@ -23,12 +21,11 @@ protocol ARIEventSource: AnyObject, Sendable {
 }
 
 /// Where one WebSocket's messages go: `RESTResponse`s to their requests, the rest to tracked
-/// resources' routes and to the subscription's stream (counting what a full stream drops).
+/// resources' routes and to the subscription's queue (which counts what it drops).
 struct ARIEventDelivery: Sendable {
-    let continuation: AsyncThrowingStream<ARIEventSubscription.Item, any Error>.Continuation
+    let queue: ARIEventQueue
     let rest: ARIWebSocketRESTRequests?
     let routes: ARIEventRoutes?
-    let dropped = NIOLockedValueBox(0)
 
     /// Handles the output of connection `number`; its end completes `ended` (nil: closed on purpose).
     func handle(_ output: ARIWebSocketHandler.Output, connection number: UInt64, ended: EventLoopPromise<ARIError?>) {
@@ -37,9 +34,7 @@ struct ARIEventDelivery: Sendable {
             if let rest { Self.takeResponses(from: &buffers, into: rest) }
             guard !buffers.isEmpty else { return }
             if let routes, !routes.isEmpty { routes.route(buffers) }
-            if case .dropped(let item) = continuation.yield(.messages(buffers[...])), case .messages(let lost) = item {
-                dropped.withLockedValue { $0 += lost.count }
-            }
+            queue.append(buffers[...])
         case .closed(let error):
             rest?.failAll(
                 on: number,

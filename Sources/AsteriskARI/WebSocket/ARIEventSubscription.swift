@@ -1,7 +1,20 @@
+import AsteriskNIOSupport
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+
+/// The queue between the events WebSocket(s) and a subscription's consumer: the undecoded messages of
+/// each read burst, and connection markers.
+typealias ARIEventQueue = BoundedBatchQueue<ByteBuffer, ARIStreamElement, ARIError>
+
+extension BoundedBatchQueue where Element == ByteBuffer, Marker == ARIStreamElement, Failure == ARIError {
+    /// A queue holding at most `capacity` messages and `byteLimit` bytes of them (each message's
+    /// length plus a little for its bookkeeping).
+    static func messages(capacity: Int, byteLimit: Int) -> ARIEventQueue {
+        ARIEventQueue(capacity: capacity, weightLimit: byteLimit, weight: { $0.readableBytes + 64 })
+    }
+}
 
 /// The events WebSocket of one or more Stasis applications, as an `AsyncSequence` of typed events and
 /// connection markers.
@@ -21,32 +34,30 @@ import NIOCore
 /// A lost connection is reconnected with the client's ``ARIReconnectPolicy`` (the applications are
 /// registered again by the new connection); the stream ends when ``close()`` is called, when the
 /// consuming task is cancelled, or, throwing the last ``ARIError``, when the policy gives up.
-/// Messages are decoded by the consumer, one at a time; at most `bufferSize` wait undecoded, and the
-/// oldest are dropped beyond that (counted in ``droppedEventCount``). Iterate from one task.
+/// Messages are decoded by the consumer, a read burst at a time. At most `bufferSize` messages, and
+/// ``ARIClientConfiguration/maxBufferedEventBytes`` of them, wait undecoded; beyond either bound the
+/// oldest are dropped (counted in ``droppedEventCount``), so a consumer that falls behind costs bounded
+/// memory and never delays REST answers. Iterate from one task.
 public final class ARIEventSubscription: AsyncSequence, Sendable {
     /// Events and markers.
     public typealias Element = ARIStreamElement
 
-    /// A queued message or marker.
-    enum Item: Sendable {
-        /// The messages of one read burst.
-        case messages(ArraySlice<ByteBuffer>)
-        case marker(ARIStreamElement)
-    }
+    /// A queued run of messages or a marker.
+    typealias Item = ARIEventQueue.Item
 
     let source: any ARIEventSource
-    let stream: AsyncThrowingStream<Item, any Error>
+    let queue: ARIEventQueue
 
-    init(source: any ARIEventSource, stream: AsyncThrowingStream<Item, any Error>) {
+    init(source: any ARIEventSource, queue: ARIEventQueue) {
         self.source = source
-        self.stream = stream
+        self.queue = queue
     }
 
     /// The applications this subscription registered.
     public var apps: [String] { source.apps }
 
     /// Messages dropped so far because the consumer fell behind.
-    public var droppedEventCount: Int { source.droppedCount }
+    public var droppedEventCount: Int { queue.droppedCount }
 
     /// Closes the WebSocket and ends the stream.
     public func close() { source.close() }
@@ -56,14 +67,22 @@ public final class ARIEventSubscription: AsyncSequence, Sendable {
 
     /// An iterator that, given `onlyType`, skips messages of other types undecoded.
     func makeAsyncIterator(onlyType: String?) -> Iterator {
-        Iterator(base: stream.makeAsyncIterator(), logger: source.logger, onlyType: onlyType)
+        Iterator(subscription: self, logger: source.logger, onlyType: onlyType)
+    }
+
+    /// The next run of messages or marker; nil when the stream is over. A consumer cancelled while it
+    /// waits ends the stream and closes the WebSocket.
+    func take(into batch: inout CircularBuffer<Item>, isolation actor: isolated (any Actor)?) async throws -> Bool {
+        if try await queue.take(into: &batch, isolation: actor) { return true }
+        if Task.isCancelled { source.close() }
+        return false
     }
 
     /// Events only (markers are skipped).
     public var events: ARIEventStream<ARIEvent> { ARIEventStream(subscription: self) { $0 } }
 
     /// Each message as the JSON text Asterisk sent, undecoded (markers skipped): for logging and tools.
-    public var rawMessages: ARIRawMessageStream { ARIRawMessageStream(stream: stream) }
+    public var rawMessages: ARIRawMessageStream { ARIRawMessageStream(subscription: self) }
 
     /// Events of one type only, for example `subscription.events(of: ARIStasisStartEvent.self)`.
     /// Messages of other types are recognised by their `type` and skipped without being decoded.
@@ -73,14 +92,15 @@ public final class ARIEventSubscription: AsyncSequence, Sendable {
 
     /// Iterates a subscription, decoding each message as it is taken.
     public struct Iterator: AsyncIteratorProtocol {
-        var base: AsyncThrowingStream<Item, any Error>.Iterator
+        let subscription: ARIEventSubscription
         let logger: Logger
+        var batch = CircularBuffer<Item>()
         var pending = ArraySlice<ByteBuffer>()
         /// When set, messages whose `type` is another are skipped undecoded.
         let onlyType: String?
 
-        init(base: AsyncThrowingStream<Item, any Error>.Iterator, logger: Logger, onlyType: String? = nil) {
-            self.base = base
+        init(subscription: ARIEventSubscription, logger: Logger, onlyType: String? = nil) {
+            self.subscription = subscription
             self.logger = logger
             self.onlyType = onlyType
         }
@@ -95,11 +115,14 @@ public final class ARIEventSubscription: AsyncSequence, Sendable {
         public mutating func next(isolation actor: isolated (any Actor)?) async throws -> ARIStreamElement? {
             while true {
                 if let event = nextBufferedEvent() { return .event(event) }
-                guard let item = try await base.next(isolation: actor) else { return nil }
-                switch item {
-                case .marker(let marker): return marker
-                case .messages(let buffers): pending = buffers
+                if let item = batch.popFirst() {
+                    switch item {
+                    case .marker(let marker): return marker
+                    case .elements(let buffers): pending = buffers
+                    }
+                    continue
                 }
+                guard try await subscription.take(into: &batch, isolation: actor) else { return nil }
             }
         }
 
@@ -161,15 +184,15 @@ public struct ARIEventStream<Event: Sendable>: AsyncSequence, Sendable {
 
 /// The messages of an ``ARIEventSubscription`` as JSON text, undecoded.
 public struct ARIRawMessageStream: AsyncSequence, Sendable {
-    let stream: AsyncThrowingStream<ARIEventSubscription.Item, any Error>
+    let subscription: ARIEventSubscription
 
     /// Starts iterating.
-    public func makeAsyncIterator() -> Iterator { Iterator(base: stream.makeAsyncIterator()) }
+    public func makeAsyncIterator() -> Iterator { Iterator(subscription: subscription) }
 
     /// Iterates the messages.
     public struct Iterator: AsyncIteratorProtocol {
-        var base: AsyncThrowingStream<ARIEventSubscription.Item, any Error>.Iterator
-
+        let subscription: ARIEventSubscription
+        var batch = CircularBuffer<ARIEventSubscription.Item>()
         var pending = ArraySlice<ByteBuffer>()
 
         /// The next message's text; nil when the stream ended.
@@ -181,8 +204,11 @@ public struct ARIRawMessageStream: AsyncSequence, Sendable {
         public mutating func next(isolation actor: isolated (any Actor)?) async throws -> String? {
             while true {
                 if let buffer = pending.popFirst() { return String(buffer: buffer) }
-                guard let item = try await base.next(isolation: actor) else { return nil }
-                if case .messages(let buffers) = item { pending = buffers }
+                if let item = batch.popFirst() {
+                    if case .elements(let buffers) = item { pending = buffers }
+                    continue
+                }
+                guard try await subscription.take(into: &batch, isolation: actor) else { return nil }
             }
         }
     }

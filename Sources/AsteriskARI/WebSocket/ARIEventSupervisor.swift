@@ -11,7 +11,7 @@ final class ARIEventSupervisor: ARIEventSource {
     private let endpoint: ARIEventsEndpoint
     private let configuration: ARIClientConfiguration
     private let policy: ARIReconnectPolicy
-    private let continuation: AsyncThrowingStream<ARIEventSubscription.Item, any Error>.Continuation
+    private let queue: ARIEventQueue
     private let state = NIOLockedValueBox(State())
     /// The REST requests sent over this WebSocket and waiting for their response (nil: REST goes over HTTP).
     let rest: ARIWebSocketRESTRequests?
@@ -29,7 +29,7 @@ final class ARIEventSupervisor: ARIEventSource {
 
     init(
         apps: [String], endpoint: ARIEventsEndpoint, configuration: ARIClientConfiguration, policy: ARIReconnectPolicy,
-        logger: Logger, continuation: AsyncThrowingStream<ARIEventSubscription.Item, any Error>.Continuation,
+        logger: Logger, queue: ARIEventQueue,
         carriesREST: Bool = false, routes: ARIEventRoutes? = nil
     ) {
         self.apps = apps
@@ -37,13 +37,11 @@ final class ARIEventSupervisor: ARIEventSource {
         self.configuration = configuration
         self.policy = policy
         self.logger = logger
-        self.continuation = continuation
+        self.queue = queue
         let rest = carriesREST ? ARIWebSocketRESTRequests(prefix: "swift-asterisk-" + String(UInt32.random(in: 0...UInt32.max), radix: 36)) : nil
         self.rest = rest
-        self.delivery = ARIEventDelivery(continuation: continuation, rest: rest, routes: routes)
+        self.delivery = ARIEventDelivery(queue: queue, rest: rest, routes: routes)
     }
-
-    var droppedCount: Int { delivery.dropped.withLockedValue { $0 } }
 
     /// Opens the first connection (its failure is thrown), then supervises it in a task.
     func start() async throws(ARIError) {
@@ -84,21 +82,21 @@ final class ARIEventSupervisor: ARIEventSource {
             let lost = (try? await ended.get()) ?? nil
             state.withLockedValue { $0.connection = nil }
             guard let lost, !isClosed else {
-                continuation.finish()
+                queue.finish()
                 return
             }
             logger.warning("ARI events WebSocket lost", metadata: ["asterisk.error": "\(lost)"])
-            continuation.yield(.marker(.connectionLost(lost)))
+            queue.append(marker: .connectionLost(lost))
             var attempt = 0
             var lastError = lost
             while true {
                 guard policy.isEnabled, policy.maximumAttempts.map({ attempt < $0 }) ?? true else {
-                    continuation.finish(throwing: lastError)
+                    queue.finish(error: lastError)
                     return
                 }
                 try? await Task.sleep(for: policy.delay(forAttempt: attempt, random: Double.random(in: 0..<1)))
                 if isClosed {
-                    continuation.finish()
+                    queue.finish()
                     return
                 }
                 do {
@@ -110,12 +108,12 @@ final class ARIEventSupervisor: ARIEventSource {
                     }
                     if closedMeanwhile {
                         connection.close()
-                        continuation.finish()
+                        queue.finish()
                         return
                     }
                     ended = next
                     logger.info("ARI events WebSocket reconnected", metadata: ["asterisk.ari.attempts": "\(attempt + 1)"])
-                    continuation.yield(.marker(.reconnected))
+                    queue.append(marker: .reconnected)
                     break
                 } catch {
                     attempt += 1
@@ -138,7 +136,7 @@ final class ARIEventSupervisor: ARIEventSource {
         }
         connection?.close()
         task?.cancel()
-        continuation.finish()
+        queue.finish()
         rest?.failAll(with: ARIError(.connectionFailed, "the events WebSocket was closed with the request in flight"))
     }
 
@@ -164,25 +162,24 @@ extension ARIClient {
     ///   - apps: the applications to register; `Stasis(name)` in the dialplan sends calls to them.
     ///   - subscribeAll: receive every event of the system, not only those of the apps' resources.
     ///   - reconnect: what to do when the connection is lost.
-    ///   - bufferSize: how many read bursts of undecoded messages may wait for the consumer before the oldest are dropped.
+    ///   - bufferSize: how many undecoded messages may wait for the consumer before the oldest are
+    ///     dropped (``ARIClientConfiguration/maxBufferedEventBytes`` bounds their size too).
     public func events(
         apps: [String], subscribeAll: Bool = false, reconnect: ARIReconnectPolicy = .exponential(), bufferSize: Int = 100_000
     ) async throws(ARIError) -> ARIEventSubscription {
         if let outbound = outbound.withLockedValue({ $0 }) { return try outbound.subscribe(apps: apps) }
         let endpoint = try ARIEventsEndpoint(configuration: configuration, apps: apps, subscribeAll: subscribeAll)
-        let (stream, continuation) = AsyncThrowingStream<ARIEventSubscription.Item, any Error>.makeStream(
-            bufferingPolicy: .bufferingNewest(max(1, bufferSize)))
+        let queue = ARIEventQueue.messages(capacity: bufferSize, byteLimit: configuration.maxBufferedEventBytes)
         var carriesREST = false
         if case .webSocket(let app) = configuration.restTransport, apps.contains(app) { carriesREST = true }
         let supervisor = ARIEventSupervisor(
             apps: apps, endpoint: endpoint, configuration: configuration, policy: reconnect, logger: logger,
-            continuation: continuation, carriesREST: carriesREST, routes: routes)
-        continuation.onTermination = { _ in supervisor.close() }
+            queue: queue, carriesREST: carriesREST, routes: routes)
         if carriesREST {
             try await startRESTCarrier(supervisor)
         } else {
             try await supervisor.start()
         }
-        return ARIEventSubscription(source: supervisor, stream: stream)
+        return ARIEventSubscription(source: supervisor, queue: queue)
     }
 }

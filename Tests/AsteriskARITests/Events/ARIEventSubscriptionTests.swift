@@ -270,7 +270,7 @@ struct ARIEventSubscriptionTests {
         let server = try await FakeARIServer.start()
         let ari = client(server)
         let subscription = try await ari.events(apps: ["slow"], bufferSize: 2)
-        // Events spaced out so they arrive in separate reads (the buffer counts read bursts); nobody reads.
+        // Nobody reads; the subscription holds two messages.
         for index in 0..<2000 where subscription.droppedEventCount == 0 {
             server.emit(["type": "ChannelDtmfReceived", "digit": "\(index % 10)", "duration_ms": 1, "channel": FakeARIServer.sampleChannel(id: "s")], app: "slow")
             try await Task.sleep(for: .milliseconds(1))
@@ -279,6 +279,24 @@ struct ARIEventSubscriptionTests {
         var events = subscription.events.makeAsyncIterator()
         #expect(try await events.next() != nil)
         subscription.close()
+        try await ari.shutdown()
+        await server.stop()
+    }
+
+    @Test func cancellingTheConsumerEndsTheStreamAndClosesTheWebSocket() async throws {
+        let server = try await FakeARIServer.start()
+        let ari = client(server)
+        let subscription = try await ari.events(apps: ["gone"])
+        #expect(try await TestTiming.eventually(within: .seconds(5), every: .milliseconds(5)) { server.eventSocketCount == 1 })
+        let consumer = Task { () -> Int in
+            var count = 0
+            for try await _ in subscription { count += 1 }
+            return count
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        consumer.cancel()
+        #expect(try await consumer.value == 0)
+        #expect(try await TestTiming.eventually(within: .seconds(5), every: .milliseconds(5)) { server.eventSocketCount == 0 })
         try await ari.shutdown()
         await server.stop()
     }

@@ -8,18 +8,9 @@ import NIOCore
 /// than the input or the limit.
 func fuzzHTTPResponses(_ bytes: UnsafeRawBufferPointer) {
     guard bytes.count >= 2 else { return }
-    let cutSeed = Int(bytes[0]) << 8 | Int(bytes[1])
     let stream = Array(bytes.dropFirst(2))
     let whole = read(stream, cuts: [])
-    var cuts: [Int] = []
-    var position = 0
-    var step = cutSeed % 97 + 1
-    while position + step < stream.count {
-        position += step
-        cuts.append(position)
-        step = (step * 31 + cutSeed) % 97 + 1
-    }
-    let cut = read(stream, cuts: cuts)
+    let cut = read(stream, cuts: readCuts(first: bytes[0], second: bytes[1], length: stream.count))
     precondition(whole == cut, "cutting the input changed what was read")
     precondition(whole.bodies.allSatisfy { $0.count <= min(stream.count, limit) })
 }

@@ -21,3 +21,19 @@ public func runFuzzer(_ target: @escaping (UnsafeRawBufferPointer) -> Void) -> N
         return 0
     })
 }
+
+/// Where to cut a stream of `length` bytes into reads, chosen by the input's first two bytes
+/// (`first`, `second`): steps of 1 to 97 bytes that vary along the stream, so one input is read
+/// whole and in many differently sized pieces.
+public func readCuts(first: UInt8, second: UInt8, length: Int) -> [Int] {
+    let seed = Int(first) << 8 | Int(second)
+    var cuts: [Int] = []
+    var position = 0
+    var step = seed % 97 + 1
+    while position + step < length {
+        position += step
+        cuts.append(position)
+        step = (step * 31 + seed) % 97 + 1
+    }
+    return cuts
+}

@@ -35,9 +35,10 @@ extension BoundedBatchQueue where Element == ByteBuffer, Marker == ARIStreamElem
 /// registered again by the new connection); the stream ends when ``close()`` is called, when the
 /// consuming task is cancelled, or, throwing the last ``ARIError``, when the policy gives up.
 /// Messages are decoded by the consumer, a read burst at a time. At most `bufferSize` messages, and
-/// ``ARIClientConfiguration/maxBufferedEventBytes`` of them, wait undecoded; beyond either bound the
-/// oldest are dropped (counted in ``droppedEventCount``), so a consumer that falls behind costs bounded
-/// memory and never delays REST answers. Iterate from one task.
+/// ``ARIClientConfiguration/maxBufferedEventBytes`` of them, wait undecoded besides those the consumer
+/// has already taken; beyond either bound the oldest are dropped (counted in ``droppedEventCount``), so
+/// a consumer that falls behind costs bounded memory (at most twice the bounds) and never delays REST
+/// answers. Iterate from one task.
 public final class ARIEventSubscription: AsyncSequence, Sendable {
     /// Events and markers.
     public typealias Element = ARIStreamElement

@@ -22,7 +22,9 @@ import NIOWebSocket
 ///
 /// The server binds to 127.0.0.1 unless told otherwise, checks the path and basic credentials when
 /// configured, accepts the `media` subprotocol, and speaks TLS (wss) when given a certificate. A
-/// connection that sends no `MEDIA_START` within the timeout is closed.
+/// connection that does not complete its WebSocket upgrade within ``Configuration/upgradeTimeout``, or
+/// then sends no `MEDIA_START` within ``Configuration/startTimeout``, is closed; connections beyond
+/// ``Configuration/maximumConnections`` are refused.
 public final class ARIMediaServer: Sendable {
     /// How connections are accepted.
     public struct Configuration: Sendable {
@@ -43,12 +45,19 @@ public final class ARIMediaServer: Sendable {
         /// How many accepted sessions may wait to be taken from ``ARIMediaServer/sessions`` (the oldest
         /// are closed beyond).
         public var pendingSessions: Int
+        /// Connections open at once; more are refused (closed as they arrive).
+        public var maximumConnections: Int
+        /// How long a new connection may take to complete its WebSocket upgrade before it is closed.
+        public var upgradeTimeout: Duration
 
         /// Creates a configuration.
         public init(
             host: String = "127.0.0.1", port: Int = 8787, path: String? = nil, credentials: ARICredentials? = nil,
-            tls: TLSConfiguration? = nil, startTimeout: Duration = .seconds(10), bufferFrames: Int = 500, pendingSessions: Int = 100
+            tls: TLSConfiguration? = nil, startTimeout: Duration = .seconds(10), bufferFrames: Int = 500, pendingSessions: Int = 100,
+            maximumConnections: Int = 10_000, upgradeTimeout: Duration = .seconds(10)
         ) {
+            self.maximumConnections = maximumConnections
+            self.upgradeTimeout = upgradeTimeout
             self.host = host
             self.port = port
             self.path = path
@@ -92,7 +101,8 @@ public final class ARIMediaServer: Sendable {
         var gate = ARIOutboundGate(path: configuration.path, credentials: configuration.credentials)
         gate.subprotocol = "media"
         let channel = try await ARIWebSocketListener.listen(
-            host: configuration.host, port: configuration.port, tls: configuration.tls, gate: gate, maxFrameSize: 1 << 20, logger: logger
+            host: configuration.host, port: configuration.port, tls: configuration.tls, gate: gate, maxFrameSize: 1 << 20,
+            limits: .init(connections: configuration.maximumConnections, upgradeTimeout: configuration.upgradeTimeout), logger: logger
         ) { [self] channel in
             try accept(channel)
         }

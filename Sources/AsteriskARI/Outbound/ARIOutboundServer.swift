@@ -27,7 +27,9 @@ import ServiceLifecycle
 /// ``ARIClient/events(apps:subscribeAll:reconnect:bufferSize:)`` subscription reads them, so the whole
 /// Stasis API works unchanged. The server binds to 127.0.0.1 unless told otherwise, checks the
 /// credentials Asterisk sends (basic authentication, when configured), accepts the `ari` subprotocol,
-/// and speaks TLS (wss) when given a certificate.
+/// and speaks TLS (wss) when given a certificate. A connection that has not completed its WebSocket
+/// upgrade within ``Configuration/upgradeTimeout`` is closed, and connections beyond
+/// ``Configuration/maximumConnections`` are refused.
 public final class ARIOutboundServer: Sendable {
     /// How connections are made and checked.
     public struct Configuration: Sendable {
@@ -62,15 +64,21 @@ public final class ARIOutboundServer: Sendable {
         public var bufferSize: Int
         /// How many bytes of messages may wait for the subscription's consumer before the oldest are dropped.
         public var maxBufferedEventBytes: Int
+        /// Connections open at once; more are refused (closed as they arrive).
+        public var maximumConnections: Int
+        /// How long a new connection may take to complete its WebSocket upgrade before it is closed.
+        public var upgradeTimeout: Duration
 
         /// Creates a configuration.
         public init(
             host: String = "127.0.0.1", port: Int = 8765, path: String? = nil, credentials: ARICredentials? = nil,
             connectionType: ConnectionType = .persistent, tls: TLSConfiguration? = nil, requestTimeout: Duration = .seconds(10),
             maxMessageSize: Int = 16 * 1024 * 1024, pingInterval: Duration? = .seconds(20), bufferSize: Int = 100_000,
-            maxBufferedEventBytes: Int = 64 * 1024 * 1024
+            maxBufferedEventBytes: Int = 64 * 1024 * 1024, maximumConnections: Int = 10_000, upgradeTimeout: Duration = .seconds(10)
         ) {
             self.maxBufferedEventBytes = maxBufferedEventBytes
+            self.maximumConnections = maximumConnections
+            self.upgradeTimeout = upgradeTimeout
             self.host = host
             self.port = port
             self.path = path
@@ -128,7 +136,8 @@ public final class ARIOutboundServer: Sendable {
         let channel = try await ARIWebSocketListener.listen(
             host: configuration.host, port: configuration.port, tls: configuration.tls,
             gate: ARIOutboundGate(path: configuration.path, credentials: configuration.credentials),
-            maxFrameSize: min(maxMessageSize, 1 << 24), logger: logger
+            maxFrameSize: min(maxMessageSize, 1 << 24),
+            limits: .init(connections: configuration.maximumConnections, upgradeTimeout: configuration.upgradeTimeout), logger: logger
         ) { channel in
             if try !source.accept(channel, maxMessageSize: maxMessageSize, pingInterval: pingInterval) { channel.close(promise: nil) }
         }

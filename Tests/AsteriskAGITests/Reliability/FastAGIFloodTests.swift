@@ -36,6 +36,28 @@ private func rawCall(port: Int, bytes: [UInt8], waitForClose: Bool = false, grou
     return false
 }
 
+/// A caller that sends its environment from the event loop as soon as it is connected (so a busy test
+/// pool cannot make it late) and answers every command with `200 result=0`; keeps what it received.
+private final class EagerAGICaller: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+    let environment: String
+    let received = NIOLockedValueBox("")
+
+    init(script: String) { environment = "agi_network: yes\nagi_network_script: \(script)\nagi_request: agi://127.0.0.1/\(script)\n\n" }
+
+    func channelActive(context: ChannelHandlerContext) {
+        context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: environment)), promise: nil)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let text = String(buffer: unwrapInboundIn(data))
+        received.withLockedValue { $0 += text }
+        for _ in text.split(separator: "\n") { context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: "200 result=0\n")), promise: nil) }
+    }
+}
+
 @Suite("FastAGI under floods and hostile peers")
 struct FastAGIFloodTests {
     private func startServer(_ calls: Collected<String>) async throws -> FastAGIServer {
@@ -80,6 +102,42 @@ struct FastAGIFloodTests {
         let record = try await FakeAGICaller.call(port: server.port, script: "after", timeout: TestTiming.scaled(.seconds(10)))
         #expect(record.commands.map(\.line) == ["ANSWER"])
         if StressScale.isFull, let before, let after = ResidentMemory.bytes() { #expect(after - before < 64 << 20) }
+        await server.shutdown()
+    }
+
+    /// Peers that connect and never finish an environment hold no session past `environmentTimeout`:
+    /// with every session taken by them, a real call gets through once they are closed; a call whose
+    /// environment arrived runs on past the timeout.
+    @Test func silentPeersAreClosedAtTheEnvironmentTimeout() async throws {
+        let calls = Collected<String>()
+        // Long enough that a real caller's environment, on a machine busy with the other suites, is
+        // never late; the silent peers are closed after it all the same.
+        let timeout = TestTiming.scaled(.seconds(1))
+        let server = FastAGIServer(configuration: .init(port: 0, maximumSessions: 2, environmentTimeout: timeout)) { router in
+            router.fallback { call in
+                calls.append(call.environment.script)
+                if call.environment.script == "slow" { try await Task.sleep(for: timeout * 2) }
+                try await call.answer()
+            }
+        }
+        try await server.start()
+        async let silent = rawCall(port: server.port, bytes: [], waitForClose: true)
+        async let halfway = rawCall(port: server.port, bytes: Array("agi_network: yes\nagi_network_script: half\n".utf8), waitForClose: true)
+        #expect(try await silent, "a peer that sends nothing must be closed")
+        #expect(try await halfway, "a peer that stops inside its environment must be closed")
+        _ = try await TestTiming.eventually(within: .seconds(5), every: .milliseconds(10)) { server.activeSessions == 0 }
+        #expect(server.activeSessions == 0)
+        #expect(calls.values.isEmpty)
+        let caller = EagerAGICaller(script: "slow")
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(caller) } }
+            .connect(host: "127.0.0.1", port: server.port).get()
+        // The handler answers after twice the timeout, then ends the call (the server closes the connection).
+        let gaveUp = channel.eventLoop.scheduleTask(in: TimeAmount(TestTiming.scaled(.seconds(20)))) { channel.close(promise: nil) }
+        try? await channel.closeFuture.get()
+        gaveUp.cancel()
+        #expect(caller.received.withLockedValue { $0 } == "ANSWER\n")
+        #expect(calls.values == ["slow"])
         await server.shutdown()
     }
 

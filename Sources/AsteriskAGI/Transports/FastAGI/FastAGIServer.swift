@@ -20,7 +20,8 @@ import ServiceLifecycle
 /// ```
 ///
 /// A handler that throws is logged and its call ends cleanly (after an optional jump to
-/// ``Configuration/priorityOnError``); calls beyond ``Configuration/maximumSessions`` are refused;
+/// ``Configuration/priorityOnError``); calls beyond ``Configuration/maximumSessions`` are refused, and
+/// a connection whose environment has not arrived within ``Configuration/environmentTimeout`` is closed;
 /// graceful shutdown stops accepting and lets calls in progress finish within ``Configuration/shutdownGracePeriod``.
 public final class FastAGIServer: Sendable {
     /// How the server listens and treats calls.
@@ -33,6 +34,9 @@ public final class FastAGIServer: Sendable {
         public var maximumSessions: Int
         /// How long a command may wait for Asterisk's reply before the call is closed; nil waits forever.
         public var idleTimeout: Duration?
+        /// How long a new connection may take to send its whole environment before it is closed
+        /// (Asterisk sends it at once; a silent peer must not hold a session); nil waits forever.
+        public var environmentTimeout: Duration?
         /// How long calls in progress may run on after a graceful shutdown began.
         public var shutdownGracePeriod: Duration
         /// A priority (number or label) to jump to with `SET PRIORITY` when a handler throws.
@@ -48,8 +52,10 @@ public final class FastAGIServer: Sendable {
         public init(
             host: String = "127.0.0.1", port: Int = 4573, maximumSessions: Int = 10_000,
             idleTimeout: Duration? = .seconds(600), shutdownGracePeriod: Duration = .seconds(10),
-            priorityOnError: String? = nil, maxLineLength: Int = 16 * 1024, runsHandlersOnEventLoop: Bool = true
+            priorityOnError: String? = nil, maxLineLength: Int = 16 * 1024, runsHandlersOnEventLoop: Bool = true,
+            environmentTimeout: Duration? = .seconds(10)
         ) {
+            self.environmentTimeout = environmentTimeout
             self.runsHandlersOnEventLoop = runsHandlersOnEventLoop
             self.host = host
             self.port = port
@@ -73,8 +79,10 @@ public final class FastAGIServer: Sendable {
         var port = 0
         /// Calls in progress. A call ends when its handler has returned (or, if it never started,
         /// when its connection closed), so shutdown waits for handlers, not just sockets.
-        var sessions: [UInt64: (channel: Channel, task: Task<Void, Never>?)] = [:]
+        var sessions: [UInt64: (channel: Channel, task: Task<Void, Never>?, accepted: NIODeadline)] = [:]
         var nextSession: UInt64 = 0
+        /// Closes connections whose environment is late (see ``Configuration/environmentTimeout``).
+        var sweeper: RepeatedTask?
         var accepting = true
         var drained: [CheckedContinuation<Void, Never>] = []
     }
@@ -124,9 +132,11 @@ public final class FastAGIServer: Sendable {
                 }
             }
         let listener = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
+        let sweeper = configuration.environmentTimeout.map { startSweeping(timeout: $0) }
         state.withLockedValue {
             $0.listener = listener
             $0.port = listener.localAddress?.port ?? configuration.port
+            $0.sweeper = sweeper
         }
         logger.info("FastAGI listening", metadata: ["asterisk.fastagi.address": "\(configuration.host):\(port)"])
     }
@@ -136,8 +146,25 @@ public final class FastAGIServer: Sendable {
         state.withLockedValue { state -> UInt64? in
             guard state.accepting, state.sessions.count < configuration.maximumSessions else { return nil }
             state.nextSession += 1
-            state.sessions[state.nextSession] = (channel, nil)
+            state.sessions[state.nextSession] = (channel, nil, .now())
             return state.nextSession
+        }
+    }
+
+    /// Every quarter of `timeout` (10 ms to 1 s), closes the connections accepted longer than `timeout`
+    /// ago whose environment has not arrived: one task for the server rather than a timer per call.
+    private func startSweeping(timeout: Duration) -> RepeatedTask {
+        let limit = TimeAmount(timeout)
+        let interval = min(max(TimeAmount.nanoseconds(limit.nanoseconds / 4), .milliseconds(10)), .seconds(1))
+        return group.next().scheduleRepeatedTask(initialDelay: interval, delay: interval) { [self] _ in
+            let cutoff = NIODeadline.now() - limit
+            let late = state.withLockedValue { state in
+                state.sessions.values.filter { $0.task == nil && $0.accepted <= cutoff }.map(\.channel)
+            }
+            for channel in late {
+                logger.debug("FastAGI connection closed: no environment in time")
+                channel.close(promise: nil)
+            }
         }
     }
 
@@ -195,11 +222,15 @@ public final class FastAGIServer: Sendable {
     /// A call is in progress once its environment has arrived and its handler runs; a connection
     /// still being set up when the listener closes may be dropped (Asterisk then continues the dialplan).
     public func shutdown() async {
-        let listener = state.withLockedValue { state -> Channel? in
+        let (listener, sweeper) = state.withLockedValue { state -> (Channel?, RepeatedTask?) in
             state.accepting = false
-            defer { state.listener = nil }
-            return state.listener
+            defer {
+                state.listener = nil
+                state.sweeper = nil
+            }
+            return (state.listener, state.sweeper)
         }
+        sweeper?.cancel()
         try? await listener?.close()
         let grace = configuration.shutdownGracePeriod
         await withTaskGroup(of: Void.self) { group in

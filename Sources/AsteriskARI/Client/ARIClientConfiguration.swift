@@ -43,7 +43,7 @@ public struct ARIClientConfiguration: Sendable {
     public var credentials: ARICredentials
     /// How long one request may take: waiting for a free connection, connecting and the answer.
     public var requestTimeout: Duration
-    /// How long one connection attempt may take.
+    /// How long one connection attempt may take (for the events WebSocket, its upgrade included).
     public var connectTimeout: Duration
     /// The largest response body (and events WebSocket message) accepted.
     public var maxResponseSize: Int

@@ -14,7 +14,7 @@ extension ARIMediaSession {
     ///   - url: the media URL, for example `ws://127.0.0.1:8088/media/1f3c…`.
     ///   - credentials: basic credentials, when Asterisk's HTTP server asks for them.
     ///   - tls: client TLS settings for wss.
-    ///   - startTimeout: how long to wait for `MEDIA_START`.
+    ///   - startTimeout: how long connecting and the upgrade may take, and then how long to wait for `MEDIA_START`.
     ///   - bufferFrames: how many frames from Asterisk may wait for the reader (the oldest are dropped beyond).
     public static func connect(
         url: String, credentials: ARICredentials? = nil, tls: TLSConfiguration? = nil, startTimeout: Duration = .seconds(10),
@@ -34,18 +34,21 @@ extension ARIMediaSession {
         }
         let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: parsed.path + (parsed.query.map { "?" + $0 } ?? ""), headers: headers)
         let core = ARIMediaCore(bufferFrames: bufferFrames)
+        let deadline = ARIUpgradeDeadline(timeout: startTimeout)
         let upgraded: EventLoopFuture<ARIMediaUpgrade>
         do {
             upgraded = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .connect(host: host, port: port) { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        deadline.arm(on: channel)
                         if let sslContext {
                             try channel.pipeline.syncOperations.addHandler(
                                 try NIOSSLClientHandler(context: sslContext, serverHostname: ARIHTTPEndpoint.tlsServerName(for: host)))
                         }
                         let upgrader = NIOTypedWebSocketClientUpgrader<ARIMediaUpgrade>(maxFrameSize: maxMessageSize) { channel, _ in
-                            channel.eventLoop.makeCompletedFuture {
+                            deadline.disarm()
+                            return channel.eventLoop.makeCompletedFuture {
                                 try core.install(on: channel, maxMessageSize: maxMessageSize)
                                 return .upgraded
                             }
@@ -66,13 +69,13 @@ extension ARIMediaSession {
                     }
                 }
         } catch {
-            throw ARIError(.connectionFailed, "could not connect to \(host):\(port): \(error)")
+            throw deadline.error(for: error) { ARIError(.connectionFailed, "could not connect to \(host):\(port): \($0)") }
         }
         let outcome: ARIMediaUpgrade
         do {
             outcome = try await upgraded.get()
         } catch {
-            throw ARIError(.connectionFailed, "the media WebSocket upgrade failed: \(error)")
+            throw deadline.error(for: error) { ARIError(.connectionFailed, "the media WebSocket upgrade failed: \($0)") }
         }
         if case .declined(let status) = outcome {
             let code = (try? await status.get()) ?? 0

@@ -90,6 +90,7 @@ final class ARIEventConnection: Sendable {
         let maxMessageSize = configuration.maxResponseSize
         let pingInterval = configuration.webSocketPingInterval.map(TimeAmount.init)
         let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: endpoint.uri, headers: endpoint.headers)
+        let deadline = ARIUpgradeDeadline(timeout: configuration.connectTimeout)
         let outcome: EventLoopFuture<Upgrade>
         do {
             outcome = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -97,13 +98,15 @@ final class ARIEventConnection: Sendable {
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .connect(host: endpoint.host, port: endpoint.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        deadline.arm(on: channel)
                         if let sslContext {
                             try channel.pipeline.syncOperations.addHandler(
                                 try NIOSSLClientHandler(context: sslContext, serverHostname: endpoint.http.tlsServerName))
                         }
                         let upgrader = NIOTypedWebSocketClientUpgrader<Upgrade>(maxFrameSize: min(maxMessageSize, 1 << 24)) {
                             channel, _ in
-                            channel.eventLoop.makeCompletedFuture {
+                            deadline.disarm()
+                            return channel.eventLoop.makeCompletedFuture {
                                 .upgraded(try install(
                                     on: channel, maxMessageSize: maxMessageSize, pingInterval: pingInterval, masksFrames: true, deliver: deliver))
                             }
@@ -125,13 +128,13 @@ final class ARIEventConnection: Sendable {
                     }
                 }
         } catch {
-            throw ARIError(.connectionFailed, "could not connect to \(endpoint.host):\(endpoint.port): \(error)")
+            throw deadline.error(for: error) { ARIError(.connectionFailed, "could not connect to \(endpoint.host):\(endpoint.port): \($0)") }
         }
         let upgrade: Upgrade
         do {
             upgrade = try await outcome.get()
         } catch {
-            throw ARIError(.connectionFailed, "the WebSocket upgrade failed: \(error)")
+            throw deadline.error(for: error) { ARIError(.connectionFailed, "the WebSocket upgrade failed: \($0)") }
         }
         switch upgrade {
         case .upgraded(let connection):

@@ -1,0 +1,40 @@
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// Bounds a client connection's WebSocket upgrade: a connection that has not upgraded by the deadline
+/// (a hung server, or another service on the port, that accepts and never answers) is closed, which
+/// ends the upgrade's wait, and the deadline remembers that it was the cause, for a `.timeout` error.
+final class ARIUpgradeDeadline: Sendable {
+    /// How long connecting and upgrading may take.
+    let timeout: Duration
+    private let state = NIOLockedValueBox<(task: Scheduled<Void>?, passed: Bool)>((nil, false))
+
+    /// A deadline `timeout` after it is armed.
+    init(timeout: Duration) { self.timeout = timeout }
+
+    /// Starts the clock for `channel` (from its initializer); it stops when the channel closes.
+    func arm(on channel: Channel) {
+        let task = channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) { [self] in
+            state.withLockedValue { $0.passed = true }
+            channel.close(promise: nil)
+        }
+        state.withLockedValue { $0.task = task }
+        channel.closeFuture.whenComplete { [self] _ in disarm() }
+    }
+
+    /// Stops the clock: the upgrade is done.
+    func disarm() {
+        state.withLockedValue { state in
+            state.task?.cancel()
+            state.task = nil
+        }
+    }
+
+    /// Whether the deadline passed and closed the connection.
+    var hasPassed: Bool { state.withLockedValue { $0.passed } }
+
+    /// The error for a connection attempt that failed with `error`: a timeout if the deadline caused it.
+    func error(for error: any Error, otherwise describe: (any Error) -> ARIError) -> ARIError {
+        hasPassed ? ARIError(.timeout, "no answer to the WebSocket upgrade within \(timeout)") : describe(error)
+    }
+}

@@ -33,8 +33,11 @@ final class ARIUpgradeDeadline: Sendable {
     /// Whether the deadline passed and closed the connection.
     var hasPassed: Bool { state.withLockedValue { $0.passed } }
 
-    /// The error for a connection attempt that failed with `error`: a timeout if the deadline caused it.
+    /// The error for a connection attempt that failed with `error`: a timeout if the deadline, or the
+    /// connect timeout that runs beside it, caused it.
     func error(for error: any Error, otherwise describe: (any Error) -> ARIError) -> ARIError {
-        hasPassed ? ARIError(.timeout, "no answer to the WebSocket upgrade within \(timeout)") : describe(error)
+        if hasPassed { return ARIError(.timeout, "no answer to the WebSocket upgrade within \(timeout)") }
+        if case ChannelError.connectTimeout = error { return ARIError(.timeout, "could not connect within \(timeout)") }
+        return describe(error)
     }
 }

@@ -130,7 +130,7 @@ struct ARIMediaSessionTests {
         let server = try await FakeARIServer.start()
         let ari = client(server)
         do {
-            _ = try await ari.mediaSession(connectionID: "nope", startTimeout: .seconds(2))
+            _ = try await ari.mediaSession(connectionID: "nope", startTimeout: TestTiming.scaled(.seconds(2)))
             Issue.record("an unknown media connection was accepted")
         } catch {
             #expect(error.code == .requestFailed || error.code == .authenticationFailed)

@@ -95,4 +95,43 @@ struct ClassicAGITests {
         #expect(frames.map(\.readableBytes) == [320, 320, 320, 40])
         #expect(frames.flatMap { Array($0.readableBytesView) } == bytes)
     }
+
+    /// A long call's audio (2 MB here, about two minutes of 8 kHz 16-bit) in writes that do not line up
+    /// with frames: every byte arrives in order, and no frame's buffer holds more than a read's worth
+    /// (a buffer that kept growing would end up holding the whole call).
+    @Test func longEAGIAudioKeepsBuffersSmall() async throws {
+        let audio = try makePipe()
+        let total = 2 << 20
+        let writer = Task.detached {
+            var chunk = [UInt8](repeating: 0, count: 1000)
+            var sent = 0
+            while sent < total {
+                let count = min(chunk.count, total - sent)
+                for index in 0..<count { chunk[index] = UInt8((sent + index) % 251) }
+                var offset = 0
+                while offset < count {
+                    let written = chunk.withUnsafeBytes { write(audio.write, $0.baseAddress! + offset, count - offset) }
+                    guard written > 0 else { break }
+                    offset += written
+                }
+                sent += count
+            }
+            close(audio.write)
+        }
+        let (count, inOrder, largestStorage) = try await ClassicAGI.withAudio(descriptor: audio.read, frameSize: 320) { frames in
+            var count = 0
+            var inOrder = true
+            var largestStorage = 0
+            for try await frame in frames {
+                for (index, byte) in frame.readableBytesView.enumerated() where byte != UInt8((count + index) % 251) { inOrder = false }
+                count += frame.readableBytes
+                largestStorage = max(largestStorage, frame.storageCapacity)
+            }
+            return (count, inOrder, largestStorage)
+        }
+        await writer.value
+        #expect(count == total)
+        #expect(inOrder)
+        #expect(largestStorage < 1 << 20, "a frame's buffer held \(largestStorage) bytes")
+    }
 }

@@ -101,7 +101,17 @@ public struct EAGIAudioFrames: AsyncSequence {
         public mutating func next() async throws -> ByteBuffer? {
             while pending.readableBytes < frameSize && !finished {
                 if var chunk = try await base.next() {
-                    pending.writeBuffer(&chunk)
+                    if pending.readableBytes == 0 {
+                        pending = chunk
+                    } else {
+                        // Only the start of a frame is left: it and the new bytes go into a buffer of their
+                        // own, so no buffer keeps growing with the audio already handed out (appending to
+                        // one would keep every byte read, for as long as the call lasts).
+                        var joined = ByteBufferAllocator().buffer(capacity: pending.readableBytes + chunk.readableBytes)
+                        joined.writeBuffer(&pending)
+                        joined.writeBuffer(&chunk)
+                        pending = joined
+                    }
                 } else {
                     finished = true
                 }

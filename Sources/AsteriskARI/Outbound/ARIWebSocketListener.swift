@@ -46,12 +46,10 @@ enum ARIWebSocketListener {
                             channel.close(promise: nil)
                             return
                         }
-                        let deadline = channel.eventLoop.scheduleTask(in: TimeAmount(limits.upgradeTimeout)) {
-                            logger.debug("ARI WebSocket connection closed: no upgrade in time")
-                            channel.close(promise: nil)
-                        }
+                        let deadline = ARIUpgradeDeadline(timeout: limits.upgradeTimeout)
+                        deadline.arm(on: channel)
                         channel.closeFuture.whenComplete { _ in
-                            deadline.cancel()
+                            if deadline.hasPassed { logger.debug("ARI WebSocket connection closed: no upgrade in time") }
                             open.withLockedValue { $0 -= 1 }
                         }
                         if let sslContext { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext)) }
@@ -59,7 +57,7 @@ enum ARIWebSocketListener {
                             maxFrameSize: maxFrameSize,
                             shouldUpgrade: { channel, head in channel.eventLoop.makeSucceededFuture(gate.check(head).upgradeHeaders) },
                             upgradePipelineHandler: { channel, _ in
-                                deadline.cancel()
+                                deadline.disarm()
                                 return channel.eventLoop.makeCompletedFuture {
                                     if let refusal = try? channel.pipeline.syncOperations.handler(type: ARIOutboundRefusalHandler.self) {
                                         channel.pipeline.syncOperations.removeHandler(refusal, promise: nil)

@@ -1,9 +1,10 @@
 import NIOConcurrencyHelpers
 import NIOCore
 
-/// Bounds a client connection's WebSocket upgrade: a connection that has not upgraded by the deadline
-/// (a hung server, or another service on the port, that accepts and never answers) is closed, which
-/// ends the upgrade's wait, and the deadline remembers that it was the cause, for a `.timeout` error.
+/// Bounds a connection's WebSocket upgrade, on either side: a connection that has not upgraded by the
+/// deadline (a hung server that accepts and never answers, or a peer that connects to one of our
+/// servers and never asks) is closed, and the deadline remembers that it was the cause, for a
+/// `.timeout` error or a log line.
 final class ARIUpgradeDeadline: Sendable {
     /// How long connecting and upgrading may take.
     let timeout: Duration

@@ -144,7 +144,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "ari-bench",
-            dependencies: ["AsteriskARI", "AsteriskTesting", .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: [
+                "AsteriskARI", "AsteriskTesting", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             path: "Benchmarks/ari-bench"
         ),
         .executableTarget(

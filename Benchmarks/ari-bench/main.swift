@@ -3,6 +3,8 @@
 //
 //   ari-bench serve PORT API_DOCS_DIR EVENTS_JSONL COUNT   fake ARI on 127.0.0.1:PORT; every events WebSocket of
 //                                                          app "bench" gets COUNT recorded events, then BenchDone
+//   ari-bench serve-floor PORT                             a server that only answers GET /asterisk/info, from
+//                                                          one prebuilt response (the client's ceiling; FloorServer.swift)
 //   ari-bench events PORT                                  decode events until BenchDone; prints events/s
 //   ari-bench raw PORT                                     the same messages as undecoded text (framing only)
 //   ari-bench rest PORT REQUESTS CONCURRENCY [--on-client-loop]
@@ -16,7 +18,7 @@ import NIOPosix
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
-    print("usage: ari-bench serve PORT API_DOCS EVENTS COUNT | events PORT | raw PORT | rest PORT REQUESTS CONCURRENCY | decode EVENTS ROUNDS")
+    print("usage: ari-bench serve PORT API_DOCS EVENTS COUNT | serve-floor PORT | events PORT | raw PORT | rest PORT REQUESTS CONCURRENCY | decode EVENTS ROUNDS")
     exit(2)
 }
 let port = Int(arguments[2]) ?? 0
@@ -62,6 +64,8 @@ func inSeconds(_ elapsed: Duration) -> Double {
 }
 
 switch arguments[1] {
+case "serve-floor":
+    try await FloorServer.run(port: port)
 case "serve":
     guard arguments.count >= 6, let count = Int(arguments[5]) else { exit(2) }
     // The server (Asterisk's stand-in) gets half the cores, as in fastagi-bench: the client measured

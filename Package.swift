@@ -98,6 +98,7 @@ let package = Package(
             name: "AsteriskTesting",
             dependencies: [
                 "AsteriskAMI",
+                "AsteriskNIOSupport",
                 "AsteriskAGI",
                 "AsteriskIVR",
                 .product(name: "NIOCore", package: "swift-nio"),

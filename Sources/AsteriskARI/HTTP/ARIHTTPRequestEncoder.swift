@@ -1,3 +1,4 @@
+import AsteriskNIOSupport
 import NIOCore
 import NIOHTTP1
 
@@ -8,14 +9,14 @@ enum ARIHTTPRequestEncoder {
     /// Appends `request` to `buffer`, or throws `.invalidRequest` and leaves `buffer` as it was.
     static func encode(_ request: ARIHTTPRequest, into buffer: inout ByteBuffer) throws(ARIError) {
         let method = request.method.rawValue
-        guard !method.isEmpty, method.utf8.allSatisfy(ARIHTTPResponseParser.isTokenByte) else {
+        guard !method.isEmpty, method.utf8.allSatisfy(HTTPToken.isTokenByte) else {
             throw ARIError(.invalidRequest, "\(method.debugDescription) is not an HTTP method")
         }
         guard !request.target.isEmpty, request.target.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
             throw ARIError(.invalidRequest, "the request target \(request.target.debugDescription) has spaces or control characters")
         }
         for (name, value) in request.headers {
-            guard !name.isEmpty, name.utf8.allSatisfy(ARIHTTPResponseParser.isTokenByte) else {
+            guard !name.isEmpty, name.utf8.allSatisfy(HTTPToken.isTokenByte) else {
                 throw ARIError(.invalidRequest, "\(name.debugDescription) is not a header name")
             }
             guard !value.utf8.contains(where: { $0 == 0 || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }) else {

@@ -1,3 +1,4 @@
+import AsteriskNIOSupport
 import NIOCore
 
 extension ARIHTTPResponseParser {
@@ -70,7 +71,7 @@ extension ARIHTTPResponseParser {
                 throw Failure(reason: "the answer folds a header over several lines")
             }
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex,
-                line[line.startIndex..<colon].allSatisfy(isTokenByte)
+                line[line.startIndex..<colon].allSatisfy(HTTPToken.isTokenByte)
             else { throw Failure(reason: "the answer has a malformed header line") }
             let value = trimmed(line[(colon + 1)...])
             guard !value.contains(where: { $0 == 0 || $0 == UInt8(ascii: "\r") }) else {
@@ -174,16 +175,6 @@ extension ARIHTTPResponseParser {
             zip(bytes, expected).allSatisfy { byte, want in
                 (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte) == want
             }
-        }
-    }
-
-    /// Whether `byte` may appear in a header name (RFC 9110 `tchar`).
-    static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return true
-        default:
-            return "!#$%&'*+-.^_`|~".utf8.contains(byte)
         }
     }
 }

@@ -96,11 +96,9 @@ public final class FakeARIServer: Sendable {
                     if let sslContext {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
                     }
-                    // The fake's own answers carry only headers it composes (lengths, a content type,
-                    // keep-alive), so NIO's check of outgoing headers has nothing to find.
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withOutboundHeaderValidation: false)
-                    try channel.pipeline.syncOperations.addHandler(FakeARIUpgradeWatcher(server: self))
-                    try channel.pipeline.syncOperations.addHandler(FakeARIHTTPHandler(server: self), name: FakeARIHTTPHandler.name)
+                    // Plain requests are answered from the bytes; an upgrade request moves the
+                    // connection to NIO's HTTP pipeline (FakeARIPlainHTTPHandler).
+                    try channel.pipeline.syncOperations.addHandler(FakeARIPlainHTTPHandler(server: self))
                     connections.withLockedValue { $0.append(channel) }
                     channel.closeFuture.whenComplete { [self] _ in
                         connections.withLockedValue { $0.removeAll { $0 === channel } }

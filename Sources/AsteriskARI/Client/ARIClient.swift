@@ -24,8 +24,9 @@ public final class ARIClient: Sendable {
     let eventLoop: any EventLoop
     /// The kept-alive HTTP connections, or why the base URL cannot be used.
     let pool: Result<ARIHTTPConnectionPool, ARIError>
-    /// The `Authorization` header's value, when the credentials travel in one.
-    private let authorization: String?
+    /// The header lines every HTTP request carries (`Host`, `Accept`, and `Authorization` when the
+    /// credentials travel in one), checked and encoded once.
+    private let headerBlock: Result<ByteBuffer, ARIError>
     let logger: Logger
     /// The events WebSocket REST requests go over, when ``ARIClientConfiguration/restTransport`` says so.
     let restCarrier = NIOLockedValueBox(ARIRESTCarrier())
@@ -46,7 +47,14 @@ public final class ARIClient: Sendable {
                 maxConnections: configuration.maxConnections, connectTimeout: configuration.connectTimeout,
                 maxResponseSize: configuration.maxResponseSize)
         }
-        self.authorization = configuration.credentials.method == .basic ? configuration.credentials.basicAuthorization : nil
+        let authorization = configuration.credentials.method == .basic ? configuration.credentials.basicAuthorization : nil
+        self.headerBlock = pool.flatMap { pool in
+            var headers = HTTPHeaders()
+            headers.add(name: "Host", value: pool.endpoint.hostHeader)
+            headers.add(name: "Accept", value: "application/json")
+            if let authorization { headers.add(name: "Authorization", value: authorization) }
+            return Result { () throws(ARIError) in try ARIHTTPRequestEncoder.headerBlock(headers) }
+        }
     }
 
     /// The executor of the event loop the client's HTTP connections live on. A task that prefers it
@@ -69,9 +77,6 @@ public final class ARIClient: Sendable {
     func sendOverHTTP<Response>(_ request: ARIRequest<Response>) async throws(ARIError) -> Response {
         let pool = try self.pool.get()
         var headers = HTTPHeaders()
-        headers.add(name: "Host", value: pool.endpoint.hostHeader)
-        headers.add(name: "Accept", value: "application/json")
-        if let authorization { headers.add(name: "Authorization", value: authorization) }
         var body: ByteBuffer?
         if let content = request.body {
             do {
@@ -82,7 +87,8 @@ public final class ARIClient: Sendable {
             }
         }
         let outgoing = ARIHTTPRequest(
-            method: HTTPMethod(rawValue: request.method), target: pool.endpoint.basePath + target(for: request), headers: headers, body: body)
+            method: HTTPMethod(rawValue: request.method), target: pool.endpoint.basePath + target(for: request), headers: headers, body: body,
+            headerBlock: try headerBlock.get())
         let response: ARIHTTPResponse
         do {
             response = try await pool.execute(outgoing, timeout: configuration.requestTimeout)

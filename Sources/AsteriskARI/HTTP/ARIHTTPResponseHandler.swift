@@ -21,6 +21,9 @@ struct ARIHTTPRequest: Sendable {
     var headers: HTTPHeaders
     /// The body, if any.
     var body: ByteBuffer?
+    /// Header lines already checked and encoded (``ARIHTTPRequestEncoder/headerBlock(_:)``), written
+    /// before ``headers``.
+    var headerBlock: ByteBuffer? = nil
 }
 
 /// The pipeline end of an ``ARIHTTPConnection``: writes one request at a time (``ARIHTTPRequestEncoder``)

@@ -29,6 +29,23 @@ struct ARIHTTPRequestEncoderTests {
         #expect(try encoded(empty) == "DELETE /ari/channels/x HTTP/1.1\r\nHost: pbx\r\nContent-Length: 0\r\n\r\n")
     }
 
+    /// A client's fixed header lines are checked and encoded once, then written after the request
+    /// line of each request, before its own headers.
+    @Test func writesAPreparedHeaderBlockBeforeTheRequestsOwnHeaders() throws {
+        let block = try ARIHTTPRequestEncoder.headerBlock(headers)
+        #expect(String(buffer: block) == "Host: pbx:8088\r\nAuthorization: Basic YXBwOnNlY3JldA==\r\n")
+        let request = ARIHTTPRequest(
+            method: .POST, target: "/ari/channels", headers: ["Content-Type": "application/json"], body: ByteBuffer(string: "{}"),
+            headerBlock: block)
+        #expect(
+            try encoded(request)
+                == "POST /ari/channels HTTP/1.1\r\nHost: pbx:8088\r\nAuthorization: Basic YXBwOnNlY3JldA==\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 2\r\n\r\n{}")
+        for bad: HTTPHeaders in [["Host": "pbx\r\nX-Evil: 1"], ["Bad Name": "x"], ["Host": "p\u{0}"]] {
+            #expect(throws: ARIError.self, "\(bad)") { try ARIHTTPRequestEncoder.headerBlock(bad) }
+        }
+    }
+
     @Test(arguments: [
         ("target with CRLF", ARIHTTPRequest(method: .GET, target: "/ari/x\r\nX-Evil: 1", headers: ["Host": "pbx"], body: nil)),
         ("target with a space", ARIHTTPRequest(method: .GET, target: "/ari/x HTTP/1.0", headers: ["Host": "pbx"], body: nil)),

@@ -34,6 +34,11 @@ let package = Package(
             "FuzzDriver",
             .product(name: "AsteriskARI", package: "swift-asterisk"), .product(name: "NIOCore", package: "swift-nio"),
         ]),
+        // The fake ARI server's request reader (internal too: built with -enable-testing).
+        .executableTarget(name: "FuzzFakeARIRequests", dependencies: [
+            "FuzzDriver",
+            .product(name: "AsteriskTesting", package: "swift-asterisk"), .product(name: "NIOCore", package: "swift-nio"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,6 +2,7 @@
 # Build one libFuzzer target of Fuzz/ and run it for SECONDS, seeded from ../shared/asterisk.
 #   scripts/fuzz.sh TARGET [SECONDS] [extra libFuzzer flags…]
 # TARGET: FuzzAMIFrames | FuzzAGI | FuzzConfig | FuzzARIEvents | FuzzARIWebSocketFrames | FuzzARIHTTPResponses
+#         | FuzzFakeARIRequests
 # Crashes land in Fuzz/artifacts/TARGET/; copy each into Tests/*/Fixtures/fuzz-regressions/ as a
 # regression test. Needs Linux (libFuzzer ships with the Swift toolchain) and python3 for the seeds.
 set -euo pipefail
@@ -98,6 +99,30 @@ elif target == "FuzzARIHTTPResponses":
         put(b"\x01\x07" + b"".join(answer(s, b) for s, b in answers[:10]))
         put(b"\x02\x03" + b"HTTP/1.1 100 Continue\r\n\r\n" + answer(*answers[0], how="chunked"))
         put(b"\x00\x09" + answer(*answers[-1], how="close"))
+elif target == "FuzzFakeARIRequests":
+    # Two bytes that choose where the input is cut, then requests as ARI clients write them: each
+    # recorded REST request, a run of them on one connection, one with a chunked body, one HTTP/1.0.
+    requests = []
+    path = os.path.join(captures, "ari-rest.jsonl")
+    if os.path.exists(path):
+        for line in open(path, encoding="utf-8"):
+            item = json.loads(line)
+            if "method" in item and "path" in item:
+                query = "&".join(f"{k}={v}" for k, v in (item.get("query") or {}).items())
+                requests.append((item["method"], "/ari" + item["path"] + ("?" + query if query else ""), b"{}" if item["method"] == "POST" else b""))
+    if not requests: requests = [("GET", "/ari/asterisk/info", b""), ("POST", "/ari/channels?endpoint=PJSIP/100&app=a", b"{}")]
+    def request(method, target, body, how="length", version="1.1"):
+        head = f"{method} {target} HTTP/{version}\r\nHost: 127.0.0.1:8088\r\nAuthorization: Basic YXBwOnNlY3JldA==\r\n"
+        if how == "chunked":
+            chunks = b"".join(f"{len(body[i:i+7]):x};x=1\r\n".encode() + body[i:i+7] + b"\r\n" for i in range(0, len(body), 7))
+            return (head + "Transfer-Encoding: chunked\r\n\r\n").encode() + chunks + b"0\r\nTrailer: t\r\n\r\n"
+        extra = f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n" if body else ""
+        return (head + extra + "\r\n").encode() + body
+    for index, (method, target_, body) in enumerate(requests):
+        put(bytes([index % 256, 3]) + request(method, target_, body))
+    put(b"\x01\x07" + b"".join(request(*r) for r in requests[:10]))
+    put(b"\x02\x05" + request("POST", "/ari/channels/x/variable", b'{"variable":"A","value":"1"}', how="chunked"))
+    put(b"\x00\x09" + request("GET", "/ari/asterisk/ping", b"", version="1.0"))
 elif target == "FuzzConfig":
     samples = os.path.join(shared, "config-samples")
     if os.path.isdir(samples):
@@ -107,7 +132,7 @@ print(f"{len(os.listdir(corpus))} seeds in {corpus}", file=sys.stderr)
 PY
 
 testing=()
-case "$target" in FuzzARIWebSocketFrames|FuzzARIHTTPResponses) testing=(-Xswiftc -enable-testing);; esac   # they read internal types
+case "$target" in FuzzARIWebSocketFrames|FuzzARIHTTPResponses|FuzzFakeARIRequests) testing=(-Xswiftc -enable-testing);; esac   # they read internal types
 ( cd Fuzz && swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld "${testing[@]}" --product "$target" )
 binary="Fuzz/.build/release/$target"
 "$binary" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \

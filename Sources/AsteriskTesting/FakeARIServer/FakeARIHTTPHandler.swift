@@ -1,7 +1,8 @@
 import NIOCore
 import NIOHTTP1
 
-/// Reads one HTTP request and answers it.
+/// Answers requests through NIO's HTTP pipeline, on a connection ``FakeARIPlainHTTPHandler`` handed
+/// over for an upgrade (the upgrade request itself when it is refused).
 final class FakeARIHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart

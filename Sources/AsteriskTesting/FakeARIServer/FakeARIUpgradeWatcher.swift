@@ -1,10 +1,10 @@
 import NIOCore
 import NIOHTTP1
 
-/// Puts NIO's upgrade handler in front of a request that asks for an upgrade, on any request of a
-/// connection (Asterisk accepts the events WebSocket after plain requests on a kept-alive one), and
-/// costs plain requests nothing: NIO's handler would look at a connection's first request only, and
-/// putting it back after every answer added and removed a handler per request.
+/// Puts NIO's upgrade handler in front of a request that asks for an upgrade, on a connection
+/// ``FakeARIPlainHTTPHandler`` handed to NIO's HTTP pipeline (Asterisk accepts the events WebSocket
+/// after plain requests on a kept-alive connection): NIO's handler would look at a connection's first
+/// request only.
 final class FakeARIUpgradeWatcher: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart

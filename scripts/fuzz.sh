@@ -37,6 +37,11 @@ def transcripts(prefixes):
             for direction, parts in chunks.items():
                 put("".join(parts))
                 for part in parts: put(part)
+def rest_exchanges():
+    """The recorded ARI REST requests and answers, one dict each (none without the captures)."""
+    path = os.path.join(captures, "ari-rest.jsonl")
+    if not os.path.exists(path): return []
+    return [json.loads(line) for line in open(path, encoding="utf-8")]
 if target == "FuzzAMIFrames": transcripts(("ami-", "agi-async", "agi-classic-ami", "agi-fastagi-ami"))
 elif target == "FuzzAGI":
     transcripts(("agi-fastagi.jsonl",))
@@ -79,12 +84,7 @@ elif target == "FuzzARIWebSocketFrames":
 elif target == "FuzzARIHTTPResponses":
     # Two bytes that choose where the input is cut, then answers as Asterisk writes them: each
     # recorded REST answer with its length, a run of them on one connection, one chunked, one closing.
-    answers = []
-    path = os.path.join(captures, "ari-rest.jsonl")
-    if os.path.exists(path):
-        for line in open(path, encoding="utf-8"):
-            item = json.loads(line)
-            if "status" in item: answers.append((item["status"], (item.get("body") or "").encode()))
+    answers = [(item["status"], (item.get("body") or "").encode()) for item in rest_exchanges() if "status" in item]
     def answer(status, body, how="length"):
         head = f"HTTP/1.1 {status} X\r\nServer: Asterisk/23.4.1\r\nCache-Control: no-cache, no-store\r\n"
         if how == "chunked":
@@ -103,13 +103,10 @@ elif target == "FuzzFakeARIRequests":
     # Two bytes that choose where the input is cut, then requests as ARI clients write them: each
     # recorded REST request, a run of them on one connection, one with a chunked body, one HTTP/1.0.
     requests = []
-    path = os.path.join(captures, "ari-rest.jsonl")
-    if os.path.exists(path):
-        for line in open(path, encoding="utf-8"):
-            item = json.loads(line)
-            if "method" in item and "path" in item:
-                query = "&".join(f"{k}={v}" for k, v in (item.get("query") or {}).items())
-                requests.append((item["method"], "/ari" + item["path"] + ("?" + query if query else ""), b"{}" if item["method"] == "POST" else b""))
+    for item in rest_exchanges():
+        if "method" in item and "path" in item:
+            query = "&".join(f"{k}={v}" for k, v in (item.get("query") or {}).items())
+            requests.append((item["method"], "/ari" + item["path"] + ("?" + query if query else ""), b"{}" if item["method"] == "POST" else b""))
     if not requests: requests = [("GET", "/ari/asterisk/info", b""), ("POST", "/ari/channels?endpoint=PJSIP/100&app=a", b"{}")]
     def request(method, target, body, how="length", version="1.1"):
         head = f"{method} {target} HTTP/{version}\r\nHost: 127.0.0.1:8088\r\nAuthorization: Basic YXBwOnNlY3JldA==\r\n"

@@ -7,11 +7,7 @@ import NIOCore
 /// bytes say. Every way of cutting must give the same answers (or fail), and no body can be longer
 /// than the input or the limit.
 func fuzzHTTPResponses(_ bytes: UnsafeRawBufferPointer) {
-    guard bytes.count >= 2 else { return }
-    let stream = Array(bytes.dropFirst(2))
-    let whole = read(stream, cuts: [])
-    let cut = read(stream, cuts: readCuts(first: bytes[0], second: bytes[1], length: stream.count))
-    precondition(whole == cut, "cutting the input changed what was read")
+    guard let (stream, whole) = readWholeAndCut(bytes, { read($0, cuts: $1) }) else { return }
     precondition(whole.bodies.allSatisfy { $0.count <= min(stream.count, limit) })
 }
 

@@ -8,11 +8,7 @@ import NIOWebSocket
 /// bytes say. Every way of cutting must give the same frames (or the same failure), the payloads
 /// can never add up to more than the input, and nothing stays buffered beyond one frame's bytes.
 func fuzzWebSocketFrames(_ bytes: UnsafeRawBufferPointer) {
-    guard bytes.count >= 2 else { return }
-    let stream = Array(bytes.dropFirst(2))
-    let whole = read(stream, cuts: [])
-    let cut = read(stream, cuts: readCuts(first: bytes[0], second: bytes[1], length: stream.count))
-    precondition(whole == cut, "cutting the input changed what was read")
+    guard let (stream, whole) = readWholeAndCut(bytes, { read($0, cuts: $1) }) else { return }
     if case .success(let frames) = whole {
         precondition(frames.reduce(0) { $0 + $1.payload.count } <= stream.count)
     }

@@ -37,3 +37,18 @@ public func readCuts(first: UInt8, second: UInt8, length: Int) -> [Int] {
     }
     return cuts
 }
+
+/// Reads a fuzz input as a byte stream twice — whole, then cut into reads where its first two bytes
+/// say (``readCuts(first:second:length:)``) — and stops the run if the two readings differ. Returns the
+/// stream (the input after those two bytes) and what reading it whole gave, for the target's own
+/// checks; nil for an input too short to choose cuts.
+public func readWholeAndCut<Outcome: Equatable>(
+    _ bytes: UnsafeRawBufferPointer, _ read: ([UInt8], [Int]) -> Outcome
+) -> (stream: [UInt8], outcome: Outcome)? {
+    guard bytes.count >= 2 else { return nil }
+    let stream = Array(bytes.dropFirst(2))
+    let whole = read(stream, [])
+    let cut = read(stream, readCuts(first: bytes[0], second: bytes[1], length: stream.count))
+    precondition(whole == cut, "cutting the input changed what was read")
+    return (stream, whole)
+}

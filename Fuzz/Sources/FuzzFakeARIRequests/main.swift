@@ -8,11 +8,7 @@ import NIOCore
 /// is taken from its front). Every way of cutting must give the same requests (or the same
 /// failure), and no body can be longer than the input.
 func fuzzRequests(_ bytes: UnsafeRawBufferPointer) {
-    guard bytes.count >= 2 else { return }
-    let stream = Array(bytes.dropFirst(2))
-    let whole = read(stream, cuts: [])
-    let cut = read(stream, cuts: readCuts(first: bytes[0], second: bytes[1], length: stream.count))
-    precondition(whole == cut, "cutting the input changed what was read")
+    guard let (stream, whole) = readWholeAndCut(bytes, { read($0, cuts: $1) }) else { return }
     precondition(whole.requests.allSatisfy { $0.body.count <= stream.count && $0.length <= stream.count })
 }
 

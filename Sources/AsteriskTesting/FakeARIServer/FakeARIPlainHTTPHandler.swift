@@ -51,7 +51,8 @@ final class FakeARIPlainHTTPHandler: ChannelDuplexHandler, RemovableChannelHandl
         var wrote = false
         defer {
             if wrote { context.flush() }
-            if pending.readableBytes == 0 { pending.clear() } else if pending.readerIndex > 65_536 { pending.discardReadBytes() }
+            // Nothing left: let go of the read's storage, so the channel's allocator can reuse it.
+            if pending.readableBytes == 0 { pending = ByteBuffer() } else if pending.readerIndex > 65_536 { pending.discardReadBytes() }
         }
         while !answering, !closing, !handedOver, context.channel.isActive {
             let request: FakeARIRequestReader.Request
@@ -110,7 +111,7 @@ final class FakeARIPlainHTTPHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     /// Answers a request that cannot be read with its status, then closes (its framing is lost).
     private func refuse(_ failure: FakeARIRequestReader.Failure, context: ChannelHandlerContext) {
-        pending.clear()
+        pending = ByteBuffer()
         let message = switch failure {
         case .malformed(let reason): "Bad request: \(reason)"
         case .headTooLarge: "Request header fields too large"

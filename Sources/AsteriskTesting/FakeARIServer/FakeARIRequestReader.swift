@@ -40,6 +40,8 @@ struct FakeARIRequestReader {
     var maximumHead = 64 * 1024
     /// The longest body read.
     var maximumBody = 64 * 1024 * 1024
+    /// The most chunks in one chunked body.
+    var maximumChunks = 65_536
 
     /// The first complete request at `buffer`'s reader index; nil while more bytes are needed.
     func request(in buffer: ByteBuffer) throws(Failure) -> Request? {
@@ -131,31 +133,31 @@ struct FakeARIRequestReader {
     }
 
     /// A chunked body from `start` (chunk extensions and trailers are read and dropped), and where
-    /// the request ends; nil while incomplete.
+    /// the request ends; nil while incomplete. The chunks are found first and copied once the body is
+    /// whole, and every part is bounded (a size line, the trailers, the number of chunks), so reading
+    /// a body that arrives in many pieces never costs more than a walk over its chunk lines.
     private func chunkedBody(_ bytes: UnsafeRawBufferPointer, from start: Int) throws(Failure) -> (ByteBuffer, Int)? {
-        var body = ByteBuffer()
+        var chunks: [Range<Int>] = []
+        var total = 0
         var position = start
         while true {
-            guard let newline = Self.lineEnd(bytes, from: position) else { return nil }
+            guard let newline = Self.lineEnd(bytes, from: position, within: Self.maximumChunkLine) else {
+                guard bytes.count - position <= Self.maximumChunkLine else { throw .malformed("a chunk size line too long") }
+                return nil
+            }
             var sizeEnd = position
             while sizeEnd < newline, Self.isHexDigit(bytes[sizeEnd]) { sizeEnd += 1 }
             guard sizeEnd > position, sizeEnd - position <= 15,
                 sizeEnd == newline || [UInt8(ascii: ";"), UInt8(ascii: "\r"), UInt8(ascii: " "), UInt8(ascii: "\t")].contains(bytes[sizeEnd])
             else { throw .malformed("a bad chunk size") }
             let size = Int(String(decoding: bytes[position..<sizeEnd], as: UTF8.self), radix: 16) ?? 0
-            guard body.readableBytes + size <= maximumBody else { throw .bodyTooLarge }
+            total += size
+            guard total <= maximumBody else { throw .bodyTooLarge }
             position = newline + 1
-            if size == 0 {
-                // Trailers, up to an empty line.
-                while true {
-                    guard let end = Self.lineEnd(bytes, from: position) else { return nil }
-                    let blank = end == position || (end == position + 1 && bytes[position] == UInt8(ascii: "\r"))
-                    position = end + 1
-                    if blank { return (body, position) }
-                }
-            }
+            if size == 0 { return try trailersEnd(bytes, from: position).map { (Self.joined(bytes, chunks, total), $0) } }
+            guard chunks.count < maximumChunks else { throw .bodyTooLarge }
             guard bytes.count - position >= size + 1 else { return nil }
-            body.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[position..<(position + size)]))
+            chunks.append(position..<(position + size))
             position += size
             if bytes[position] == UInt8(ascii: "\r") {
                 guard bytes.count - position >= 2 else { return nil }
@@ -164,6 +166,38 @@ struct FakeARIRequestReader {
             guard bytes[position] == UInt8(ascii: "\n") else { throw .malformed("a chunk without its line end") }
             position += 1
         }
+    }
+
+    /// Where the trailers that start at `start` end (after their empty line), at most ``maximumHead``
+    /// bytes of them; nil while incomplete.
+    private func trailersEnd(_ bytes: UnsafeRawBufferPointer, from start: Int) throws(Failure) -> Int? {
+        var position = start
+        while true {
+            guard let end = Self.lineEnd(bytes, from: position, within: maximumHead), end - start < maximumHead else {
+                guard bytes.count - start <= maximumHead else { throw .headTooLarge }
+                return nil
+            }
+            let blank = end == position || (end == position + 1 && bytes[position] == UInt8(ascii: "\r"))
+            position = end + 1
+            if blank { return position }
+        }
+    }
+
+    /// The chunks' bytes, in one buffer.
+    private static func joined(_ bytes: UnsafeRawBufferPointer, _ chunks: [Range<Int>], _ total: Int) -> ByteBuffer {
+        var body = ByteBuffer()
+        body.reserveCapacity(total)
+        for chunk in chunks { body.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[chunk])) }
+        return body
+    }
+
+    /// The longest chunk size line, extensions included.
+    static let maximumChunkLine = 4096
+
+    /// The next `\n` at or after `start`, looking no further than `limit` bytes.
+    private static func lineEnd(_ bytes: UnsafeRawBufferPointer, from start: Int, within limit: Int) -> Int? {
+        guard start < bytes.count else { return nil }
+        return bytes[start..<min(bytes.count, start + limit + 1)].firstIndex(of: UInt8(ascii: "\n"))
     }
 
     /// The next `\n` at or after `start`.

@@ -104,6 +104,19 @@ struct FakeARIRequestReaderTests {
             try small.request(in: ByteBuffer(string: "POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabcde\r\n5\r\n"))
         }
         #expect(try small.request(in: ByteBuffer(string: "POST /x HTTP/1.1\r\nContent-Length: 8\r\n\r\n12345678"))?.body.readableBytes == 8)
+        // A chunked body is bounded in every part: its size lines, its trailers, its number of chunks.
+        let chunked = "POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+        #expect(throws: FakeARIRequestReader.Failure.malformed("a chunk size line too long")) {
+            try small.request(in: ByteBuffer(string: chunked + "1;" + String(repeating: "x", count: 5000)))
+        }
+        #expect(throws: FakeARIRequestReader.Failure.headTooLarge) {
+            try small.request(in: ByteBuffer(string: chunked + "0\r\nT: " + String(repeating: "t", count: 100)))
+        }
+        small.maximumChunks = 3
+        #expect(throws: FakeARIRequestReader.Failure.bodyTooLarge) {
+            try small.request(in: ByteBuffer(string: chunked + String(repeating: "1\r\na\r\n", count: 4) + "0\r\n\r\n"))
+        }
+        #expect(try small.request(in: ByteBuffer(string: chunked + String(repeating: "1\r\na\r\n", count: 3) + "0\r\n\r\n"))?.body == ByteBuffer(string: "aaa"))
         #expect(FakeARIRequestReader.Failure.headTooLarge.status == 431)
         #expect(FakeARIRequestReader.Failure.bodyTooLarge.status == 413)
         #expect(FakeARIRequestReader.Failure.malformed("x").status == 400)

@@ -9,7 +9,7 @@ enum ARIHTTPRequestEncoder {
     /// Appends `request` to `buffer`, or throws `.invalidRequest` and leaves `buffer` as it was.
     static func encode(_ request: ARIHTTPRequest, into buffer: inout ByteBuffer) throws(ARIError) {
         let method = request.method.rawValue
-        guard !method.isEmpty, method.utf8.allSatisfy(HTTPToken.isTokenByte) else {
+        guard !method.isEmpty, method.utf8.allSatisfy(HTTPSyntax.isTokenByte) else {
             throw ARIError(.invalidRequest, "\(method.debugDescription) is not an HTTP method")
         }
         guard !request.target.isEmpty, request.target.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
@@ -46,7 +46,7 @@ enum ARIHTTPRequestEncoder {
     /// Throws `.invalidRequest` for a header name that is not a token or a value with CR, LF or NUL.
     private static func check(_ headers: HTTPHeaders) throws(ARIError) {
         for (name, value) in headers {
-            guard !name.isEmpty, name.utf8.allSatisfy(HTTPToken.isTokenByte) else {
+            guard !name.isEmpty, name.utf8.allSatisfy(HTTPSyntax.isTokenByte) else {
                 throw ARIError(.invalidRequest, "\(name.debugDescription) is not a header name")
             }
             guard !value.utf8.contains(where: { $0 == 0 || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }) else {

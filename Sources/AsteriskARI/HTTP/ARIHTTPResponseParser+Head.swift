@@ -71,15 +71,15 @@ extension ARIHTTPResponseParser {
                 throw Failure(reason: "the answer folds a header over several lines")
             }
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex,
-                line[line.startIndex..<colon].allSatisfy(HTTPToken.isTokenByte)
+                line[line.startIndex..<colon].allSatisfy(HTTPSyntax.isTokenByte)
             else { throw Failure(reason: "the answer has a malformed header line") }
-            let value = trimmed(line[(colon + 1)...])
+            let value = HTTPSyntax.trimmed(line[(colon + 1)...])
             guard !value.contains(where: { $0 == 0 || $0 == UInt8(ascii: "\r") }) else {
                 throw Failure(reason: "a header of the answer holds a control character")
             }
             let name = line[line.startIndex..<colon]
             if equalsIgnoringCase(name, "content-length") {
-                guard let length = decimal(value) else { throw Failure(reason: "the answer's Content-Length is not a number") }
+                guard let length = HTTPSyntax.decimal(value) else { throw Failure(reason: "the answer's Content-Length is not a number") }
                 guard contentLength == nil || contentLength == length else {
                     throw Failure(reason: "the answer has two different Content-Length headers")
                 }
@@ -91,7 +91,7 @@ extension ARIHTTPResponseParser {
                 chunked = true
             } else if equalsIgnoringCase(name, "connection") {
                 for token in value.split(separator: UInt8(ascii: ",")) {
-                    let option = trimmed(token)
+                    let option = HTTPSyntax.trimmed(token)
                     if equalsIgnoringCase(option, "close") { keepAlive = false }
                     if equalsIgnoringCase(option, "keep-alive"), isHTTP10 { keepAlive = true }
                 }
@@ -133,40 +133,10 @@ extension ARIHTTPResponseParser {
 
     /// A chunk-size line's size (extensions after `;` ignored).
     static func chunkSize(_ line: ByteBuffer) throws(Failure) -> Int {
-        let view = line.readableBytesView
-        let digits = view.prefix { $0 != UInt8(ascii: ";") }
-        let hex = trimmed(digits[...])
-        guard !hex.isEmpty, hex.count <= 15 else { throw Failure(reason: "a chunk size of the answer is malformed") }
-        var size = 0
-        for byte in hex {
-            let digit: Int
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = Int(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = Int(byte - UInt8(ascii: "a")) + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = Int(byte - UInt8(ascii: "A")) + 10
-            default: throw Failure(reason: "a chunk size of the answer is not hexadecimal")
-            }
-            size = size * 16 + digit
+        guard let size = line.withUnsafeReadableBytes({ HTTPSyntax.chunkSize($0[...]) }) else {
+            throw Failure(reason: "a chunk size of the answer is malformed")
         }
         return size
-    }
-
-    private static func trimmed<C: BidirectionalCollection<UInt8>>(_ text: C) -> C.SubSequence {
-        let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
-        var result = text[...]
-        while let first = result.first, isSpace(first) { result = result.dropFirst() }
-        while let last = result.last, isSpace(last) { result = result.dropLast() }
-        return result
-    }
-
-    private static func decimal<C: Collection<UInt8>>(_ text: C) -> Int? {
-        guard !text.isEmpty, text.count <= 18 else { return nil }
-        var value = 0
-        for byte in text {
-            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-            value = value * 10 + Int(byte - UInt8(ascii: "0"))
-        }
-        return value
     }
 
     private static func equalsIgnoringCase<C: Collection<UInt8>>(_ bytes: C, _ lowercase: StaticString) -> Bool {

@@ -66,9 +66,10 @@ struct FakeARIRequestReader {
         }
         var length = 0
         if let first = contentLengths.first {
-            guard contentLengths.allSatisfy({ $0 == first }), first.utf8.count <= 18, first.utf8.allSatisfy(Self.isDigit),
-                let value = Int(first)
-            else { throw .malformed("a bad Content-Length") }
+            var text = first
+            guard contentLengths.allSatisfy({ $0 == first }), let value = text.withUTF8({ HTTPSyntax.decimal(UnsafeRawBufferPointer($0)[...]) }) else {
+                throw .malformed("a bad Content-Length")
+            }
             length = value
         }
         guard length <= maximumBody else { throw .bodyTooLarge }
@@ -82,7 +83,7 @@ struct FakeARIRequestReader {
         var lines: [Range<Int>] = []
         var start = 0
         while true {
-            guard let newline = Self.lineEnd(bytes, from: start) else {
+            guard let newline = Self.lineEnd(bytes, from: start, within: maximumHead) else {
                 guard bytes.count <= maximumHead else { throw .headTooLarge }
                 return nil
             }
@@ -100,7 +101,7 @@ struct FakeARIRequestReader {
     /// `METHOD target HTTP/1.x`.
     private func requestLine(_ bytes: UnsafeRawBufferPointer, _ line: Range<Int>) throws(Failure) -> HTTPRequestHead {
         let parts = bytes[line].split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
-        guard parts.count == 3, !parts[0].isEmpty, parts[0].allSatisfy(HTTPToken.isTokenByte) else {
+        guard parts.count == 3, !parts[0].isEmpty, parts[0].allSatisfy(HTTPSyntax.isTokenByte) else {
             throw .malformed("not a request line")
         }
         guard !parts[1].isEmpty, parts[1].allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { throw .malformed("a bad request target") }
@@ -118,18 +119,13 @@ struct FakeARIRequestReader {
     /// `Name: value` (no folded lines, no space before the colon, no NUL in the value).
     private func addHeader(_ bytes: UnsafeRawBufferPointer, _ line: Range<Int>, to headers: inout HTTPHeaders) throws(Failure) {
         guard let colon = bytes[line].firstIndex(of: UInt8(ascii: ":")), colon > line.lowerBound,
-            bytes[line.lowerBound..<colon].allSatisfy(HTTPToken.isTokenByte)
+            bytes[line.lowerBound..<colon].allSatisfy(HTTPSyntax.isTokenByte)
         else { throw .malformed("not a header line") }
-        var valueStart = colon + 1
-        var valueEnd = line.upperBound
-        while valueStart < valueEnd, Self.isBlank(bytes[valueStart]) { valueStart += 1 }
-        while valueEnd > valueStart, Self.isBlank(bytes[valueEnd - 1]) { valueEnd -= 1 }
-        guard !bytes[valueStart..<valueEnd].contains(where: { $0 == 0 || $0 == UInt8(ascii: "\r") }) else {
+        let value = HTTPSyntax.trimmed(bytes[(colon + 1)..<line.upperBound])
+        guard !value.contains(where: { $0 == 0 || $0 == UInt8(ascii: "\r") }) else {
             throw .malformed("a control character in a header value")
         }
-        headers.add(
-            name: String(decoding: bytes[line.lowerBound..<colon], as: UTF8.self),
-            value: String(decoding: bytes[valueStart..<valueEnd], as: UTF8.self))
+        headers.add(name: String(decoding: bytes[line.lowerBound..<colon], as: UTF8.self), value: String(decoding: value, as: UTF8.self))
     }
 
     /// A chunked body from `start` (chunk extensions and trailers are read and dropped), and where
@@ -145,12 +141,8 @@ struct FakeARIRequestReader {
                 guard bytes.count - position <= Self.maximumChunkLine else { throw .malformed("a chunk size line too long") }
                 return nil
             }
-            var sizeEnd = position
-            while sizeEnd < newline, Self.isHexDigit(bytes[sizeEnd]) { sizeEnd += 1 }
-            guard sizeEnd > position, sizeEnd - position <= 15,
-                sizeEnd == newline || [UInt8(ascii: ";"), UInt8(ascii: "\r"), UInt8(ascii: " "), UInt8(ascii: "\t")].contains(bytes[sizeEnd])
-            else { throw .malformed("a bad chunk size") }
-            let size = Int(String(decoding: bytes[position..<sizeEnd], as: UTF8.self), radix: 16) ?? 0
+            let lineEnd = newline > position && bytes[newline - 1] == UInt8(ascii: "\r") ? newline - 1 : newline
+            guard let size = HTTPSyntax.chunkSize(bytes[position..<lineEnd]) else { throw .malformed("a bad chunk size") }
             total += size
             guard total <= maximumBody else { throw .bodyTooLarge }
             position = newline + 1
@@ -194,23 +186,9 @@ struct FakeARIRequestReader {
     /// The longest chunk size line, extensions included.
     static let maximumChunkLine = 4096
 
-    /// The next `\n` at or after `start`, looking no further than `limit` bytes.
+    /// The next `\n` at or after `start`, looking no further than `limit` bytes past it.
     private static func lineEnd(_ bytes: UnsafeRawBufferPointer, from start: Int, within limit: Int) -> Int? {
         guard start < bytes.count else { return nil }
         return bytes[start..<min(bytes.count, start + limit + 1)].firstIndex(of: UInt8(ascii: "\n"))
     }
-
-    /// The next `\n` at or after `start`.
-    private static func lineEnd(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
-        guard start < bytes.count else { return nil }
-        return bytes[start...].firstIndex(of: UInt8(ascii: "\n"))
-    }
-
-    private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
-
-    private static func isHexDigit(_ byte: UInt8) -> Bool {
-        isDigit(byte) || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "f"))
-    }
-
-    private static func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
 }
